@@ -1,0 +1,135 @@
+"""Personas and the shared world every app's tests build on.
+
+Personas: anonymous, school leader (of school A), trust leader, subgroup chair (of subgroup X),
+LA officer, partnership admin. Officers and admins have TOTP set up, as the portal requires.
+"""
+
+import os
+from types import SimpleNamespace
+
+import pytest
+
+PERSONAS = ("anonymous", "school_leader", "trust_leader", "chair", "officer", "admin")
+
+PERSONA_ROLES = {
+    "school_leader": ["School leader"],
+    "trust_leader": ["Trust leader"],
+    "chair": ["Subgroup chair", "School leader"],
+    "officer": ["LA officer"],
+    "admin": ["Partnership admin"],
+}
+
+PASSWORD = "correct-horse-battery-staple-42"
+
+
+def make_user(email, roles=(), *, staff=False, superuser=False, totp=False, first_name="", last_name=""):
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(
+        username=email, email=email, password=PASSWORD, first_name=first_name, last_name=last_name,
+        is_staff=staff or superuser, is_superuser=superuser,
+    )
+    if roles:
+        user.groups.set(Group.objects.filter(name__in=roles))
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+    if totp:
+        from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+        TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+@pytest.fixture
+def personas(db):
+    users = SimpleNamespace(anonymous=None)
+    for name, roles in PERSONA_ROLES.items():
+        users.__dict__[name] = make_user(
+            f"{name.replace('_', '.')}@example.org",
+            roles,
+            staff=name == "admin",
+            totp=name in ("officer", "admin"),
+            first_name=name.replace("_", " ").title(),
+        )
+    return users
+
+
+@pytest.fixture
+def client_for(client, personas):
+    """client_for("officer") -> a test client signed in as that persona (anonymous: signed out)."""
+    from django.test import Client
+
+    def make(persona):
+        c = Client()
+        user = getattr(personas, persona)
+        if user is not None:
+            c.force_login(user)
+        return c
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    # Rate-limit counters and cached pages must not leak from one test into the next.
+    from django.core.cache import cache
+
+    try:
+        cache.clear()
+    except Exception:  # noqa: BLE001 - the database cache table may not exist outside db tests
+        pass
+    yield
+
+
+def services_required():
+    """On the CI pass with real services, a missing service is a failure, never a skip."""
+    return os.environ.get("PEP_SERVICES") == "required"
+
+
+@pytest.fixture
+def celery_worker_process(settings):
+    """A real Celery worker on the configured broker, seeing the test database; stopped afterwards."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from django.db import connection
+
+    if not settings.CELERY_BROKER_URL:
+        pytest.fail("this test needs CELERY_BROKER_URL (a real Redis); the PostgreSQL CI pass sets it")
+    db = connection.settings_dict
+    env = dict(os.environ)
+    if db["ENGINE"].endswith("postgresql"):
+        env["DATABASE_URL"] = (
+            f"postgres://{db['USER'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        )
+    procs = []
+
+    def start(broker_url=None, extra_env=None):
+        run_env = {**env, **(extra_env or {})}
+        if broker_url:
+            run_env["CELERY_BROKER_URL"] = broker_url
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "pep_portal", "worker", "--pool=solo", "--without-gossip",
+             "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
+            env=run_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        )
+        procs.append(proc)
+        deadline = time.monotonic() + 30
+        for line in proc.stdout:
+            if "ready." in line:
+                return proc
+            if time.monotonic() > deadline or proc.poll() is not None:
+                break
+        proc.kill()
+        pytest.fail("the Celery worker did not start within 30 s")
+
+    yield start
+    for proc in procs:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)

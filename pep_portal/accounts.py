@@ -1,0 +1,71 @@
+"""Accounts: no public sign-up; admins invite users, who set their own password from an email."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress
+from allauth.account.utils import user_pk_to_url_str
+from allauth.usersessions.models import UserSession
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request):
+        return False
+
+
+def set_password_url(user):
+    key = default_token_generator.make_token(user)
+    path = reverse("account_reset_password_from_key", kwargs={"uidb36": user_pk_to_url_str(user), "key": key})
+    return f"{settings.SITE_ROOT}{path}"
+
+
+def send_invitation(user):
+    context = {
+        "user": user,
+        "url": set_password_url(user),
+        "partnership_name": settings.PARTNERSHIP_NAME,
+        "login_url": settings.SITE_ROOT + reverse("account_login"),
+    }
+    send_mail(
+        f"[{settings.PARTNERSHIP_NAME}] You have been invited to the portal",
+        render_to_string("pep_portal/email/invitation.txt", context),
+        settings.DEFAULT_FROM_EMAIL,
+        [user.email],
+    )
+
+
+@transaction.atomic
+def invite_user(email, first_name="", last_name="", groups=()):
+    """Create an account with no usable password and email a link to set one."""
+    User = get_user_model()
+    email = User.objects.normalize_email(email).lower()
+    user = User(username=email[:150], email=email, first_name=first_name, last_name=last_name)
+    user.set_unusable_password()
+    user.save()
+    if groups:
+        user.groups.set(groups)
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+    transaction.on_commit(lambda: send_invitation(user))
+    return user
+
+
+def end_all_sessions(user):
+    """Sign the user out everywhere: tracked sessions, and any database session carrying their id."""
+    for session in UserSession.objects.filter(user=user):
+        session.end()
+    uid = str(user.pk)
+    for session in Session.objects.all().iterator():
+        if session.get_decoded().get("_auth_user_id") == uid:
+            session.delete()
+
+
+def reset_two_factor(user):
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.filter(user=user).delete()

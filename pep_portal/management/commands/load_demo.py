@@ -1,0 +1,43 @@
+"""Builds the demo partnership: a demo admin, then each app's demo data through its real pipeline."""
+
+import importlib
+import os
+
+from django.contrib.auth.models import Group, User
+from django.core.management.base import BaseCommand
+
+# Order matters: the register first, then performance data, ratings, governance, strategy, support.
+DEMO_STEPS = ("schools.demo", "dashboard.demo", "governance.demo", "strategy.demo")
+
+DEMO_ADMIN_EMAIL = "admin@demo.example.org"
+
+
+class Command(BaseCommand):
+    help = "Create the demo partnership (idempotent): demo admin, register, data, ratings, governance, strategy."
+
+    def handle(self, *args, **options):
+        password = os.environ.get("DEMO_ADMIN_PASSWORD", "demo-admin-password-2026")
+        admin, created = User.objects.get_or_create(
+            username=DEMO_ADMIN_EMAIL,
+            defaults={"email": DEMO_ADMIN_EMAIL, "is_staff": True, "is_superuser": True, "first_name": "Demo",
+                      "last_name": "Admin"},
+        )
+        if created:
+            admin.set_password(password)
+            admin.save()
+            admin.groups.add(Group.objects.get(name="Partnership admin"))
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.get_or_create(user=admin, email=DEMO_ADMIN_EMAIL, primary=True, verified=True)
+        for step in DEMO_STEPS:
+            try:
+                module = importlib.import_module(step)
+            except ModuleNotFoundError as exc:
+                if exc.name == step:
+                    continue
+                raise
+            module.load(stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo partnership ready."))
+        self.stdout.write(f"Demo admin: {DEMO_ADMIN_EMAIL} / password: {password}" if created else
+                          f"Demo admin: {DEMO_ADMIN_EMAIL} (password unchanged)")
+        self.stdout.write("Officers and admins set up two-factor authentication at first sign-in.")

@@ -1,0 +1,69 @@
+import importlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+# Each app contributes its part of the home page through `<app>.home.context(request)`.
+HOME_SECTIONS = ("schools", "governance", "strategy")
+
+
+def home(request):
+    context = {}
+    for app in HOME_SECTIONS:
+        module = importlib.import_module(f"{app}.home")
+        context.update(module.context(request))
+    return render(request, "home.html", context)
+
+
+def static_page(template):
+    def view(request):
+        return render(request, template)
+
+    return view
+
+
+def check_broker():
+    if not settings.CELERY_BROKER_URL:
+        return "eager"
+    from pep_portal.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+    return "ok"
+
+
+@never_cache
+def healthz(request):
+    checks, ok = {}, True
+    for name, probe in (
+        ("database", lambda: connection.ensure_connection() or "ok"),
+        ("cache", lambda: cache.set("healthz", time.time(), 5) or "ok"),
+        ("broker", check_broker),
+    ):
+        try:
+            checks[name] = probe()
+        except Exception as exc:  # noqa: BLE001 - any failure is the answer here
+            checks[name] = f"error: {exc.__class__.__name__}"
+            ok = False
+    return JsonResponse({"status": "ok" if ok else "error", **checks}, status=200 if ok else 503)
+
+
+def error_view(status, template):
+    def view(request, exception=None):
+        return render(request, template, status=status)
+
+    return view
+
+
+handler403 = error_view(403, "403.html")
+handler404 = error_view(404, "404.html")
+handler500 = error_view(500, "500.html")
+
+
+def ratelimited(request, exception=None):
+    return render(request, "429.html", status=429)

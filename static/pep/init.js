@@ -1,0 +1,3 @@
+import { initAll } from "/static/dist/govuk/govuk-frontend.min.js";
+
+initAll();

@@ -1,0 +1,50 @@
+"""The accessibility sweep: axe-core on every distinct page, as a persona that can see it."""
+
+import re
+
+import pytest
+
+from tests.browser.conftest import axe_violations, screenshot
+from tests.world import all_routes, build_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_it_finds_no_wcag_violation_on_any_page(page_as, personas):
+    world = build_world(personas)
+    report = {}
+    pages = {}
+    for route in all_routes():
+        if route.a11y:
+            page = pages.get(route.a11y) or page_as(route.a11y)
+            pages[route.a11y] = page
+            url = route.url(world)
+            response = page.goto(url)
+            assert response.status < 400, f"{url} as {route.a11y}: {response.status}"
+            violations = axe_violations(page)
+            screenshot(page, re.sub(r"[^a-z0-9]+", "-", f"{route.name}-{route.a11y}".lower()))
+            if violations:
+                report[f"{url} as {route.a11y}"] = violations
+    assert not report, report
+
+
+def test_the_layout_has_no_gov_uk_branding_and_reflows(page_as):
+    page = page_as("anonymous")
+    page.goto("/")
+    html = page.content()
+    assert "GOV.UK" not in html and "govuk-logo" not in html and "crown" not in html.lower()
+    font = page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert "GDS Transport" not in font
+    # 400% zoom of a 1280px window is a 320px viewport: nothing may scroll sideways.
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto("/")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_a_keyboard_user_reaches_the_main_content_first(page_as):
+    page = page_as("anonymous")
+    page.goto("/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main-content")
