@@ -48,7 +48,6 @@ test: setup chromium
 
 lint: setup
 	.venv/bin/ruff check .
-	.venv/bin/ruff format --check .
 
 bench: setup
 	$(PY) bench/run.py $(BENCH_ARGS)

@@ -54,6 +54,25 @@ def personas(db):
     return users
 
 
+def sign_in(client, user, reauthenticated=False):
+    """force_login plus the record allauth keeps of a password login.
+
+    reauthenticated=True also records a recent password re-entry, which allauth asks for before
+    two-factor settings change (the accessibility sweep uses it to reach those pages)."""
+    import time
+
+    from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
+
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": time.time(), "email": user.email, **({"reauthenticated": True} if reauthenticated else {})}
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+    return client
+
+
 @pytest.fixture
 def client_for(client, personas):
     """client_for("officer") -> a test client signed in as that persona (anonymous: signed out)."""
@@ -63,10 +82,24 @@ def client_for(client, personas):
         c = Client()
         user = getattr(personas, persona)
         if user is not None:
-            c.force_login(user)
+            sign_in(c, user)
         return c
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _eager_tasks_unless_services(request):
+    """Tests run tasks in-process, except those marked `services`, which use a real worker."""
+    if request.node.get_closest_marker("services"):
+        yield
+        return
+    from pep_portal.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
 
 
 @pytest.fixture(autouse=True)

@@ -7,11 +7,27 @@ from allauth.account.utils import user_pk_to_url_str
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.sessions.models import Session
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from .roles import is_admin
+
+
+class RoleBackend(ModelBackend):
+    """Partnership admins hold every permission in the Django admin; it never signs anyone in."""
+
+    def authenticate(self, request, **credentials):
+        return None
+
+    def has_perm(self, user_obj, perm, obj=None):
+        return user_obj.is_active and is_admin(user_obj)
+
+    def has_module_perms(self, user_obj, app_label):
+        return user_obj.is_active and is_admin(user_obj)
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -1,5 +1,5 @@
 from django.contrib.auth import get_user_model
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import receiver
 
 from .accounts import end_all_sessions
@@ -17,3 +17,14 @@ def remember_active(sender, instance, **kwargs):
 def disabling_ends_sessions(sender, instance, created, **kwargs):
     if not created and getattr(instance, "_was_active", False) and not instance.is_active:
         end_all_sessions(instance)
+
+
+@receiver(m2m_changed, sender=User.groups.through)
+def admins_are_staff(sender, instance, action, **kwargs):
+    # Partnership admins work in the Django admin too; nobody else is staff unless made superuser.
+    if action not in ("post_add", "post_remove", "post_clear") or not isinstance(instance, User):
+        return
+    staff = instance.is_superuser or instance.groups.filter(name="Partnership admin").exists()
+    if staff != instance.is_staff:
+        User.objects.filter(pk=instance.pk).update(is_staff=staff)
+        instance.is_staff = staff

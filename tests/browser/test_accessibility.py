@@ -22,6 +22,9 @@ def test_it_finds_no_wcag_violation_on_any_page(page_as, personas):
             response = page.goto(url)
             assert response.status < 400, f"{url} as {route.a11y}: {response.status}"
             violations = axe_violations(page)
+            if page.csp_errors:
+                violations = violations + [{"id": "csp", "nodes": list(page.csp_errors)}]
+                page.csp_errors.clear()
             screenshot(page, re.sub(r"[^a-z0-9]+", "-", f"{route.name}-{route.a11y}".lower()))
             if violations:
                 report[f"{url} as {route.a11y}"] = violations
