@@ -30,9 +30,9 @@ def static_page(template):
 def check_broker():
     if not settings.CELERY_BROKER_URL:
         return "eager"
-    from pep_portal.celery import app
+    from kombu import Connection
 
-    with app.connection_for_write() as conn:
+    with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
     return "ok"
 
