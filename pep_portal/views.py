@@ -8,10 +8,13 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from .charts import chart_page
+
 # Each app contributes its part of the home page through `<app>.home.context(request)`.
 HOME_SECTIONS = ("schools", "governance", "strategy")
 
 
+@chart_page  # the schools section draws a chart
 def home(request):
     context = {}
     for app in HOME_SECTIONS:

@@ -1,6 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "schools"
-urlpatterns = []
+urlpatterns = [
+    path("schools/", views.school_list, name="school_list"),
+    path("schools/<int:urn>/", views.school_detail, name="school_detail"),
+    path("trusts/", views.trust_list, name="trust_list"),
+    path("trusts/<int:uid>/", views.trust_detail, name="trust_detail"),
+]
