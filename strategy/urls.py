@@ -1,6 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "strategy"
-urlpatterns = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("past/", views.past, name="past"),
+    path("objectives/<int:number>/", views.objective, name="objective"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/objectives/<int:number>/", views.past_objective, name="past_objective"),
+]
