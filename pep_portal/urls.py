@@ -22,6 +22,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("schools.urls")),
+    path("dashboard/imports/", include("schools.import_urls")),
     path("dashboard/", include("dashboard.urls")),
     path("governance/", include("governance.urls")),
     path("strategy/", include("strategy.urls")),

@@ -316,10 +316,10 @@ class EstablishmentsKind(Kind):
             else:
                 plan.add(urn, "unchanged", row=row_no)
         plan.payload = {"fields": fields, "to_write": to_write, "las": las}
-        plan.summary = {"schools_in_file_for_partnership": len(incoming)}
+        plan.summary = {"schools of the partnership in the file": len(incoming)}
         if outside:
-            plan.summary["rows_outside_partnership"] = sum(outside.values())
-            plan.summary["other_la_codes"] = len(outside)
+            plan.summary["rows outside the partnership"] = sum(outside.values())
+            plan.summary["other LA codes"] = len(outside)
         return plan
 
     def write(self, ctx, plan):
