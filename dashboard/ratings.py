@@ -15,6 +15,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class RatingError(ValueError):
@@ -100,6 +101,21 @@ MEASURES = {
         MeasureInfo("fsm_percent", "FSM", Polarity.NONE, "percent"),
         MeasureInfo("sen_percent", "SEN", Polarity.NONE, "percent"),
         MeasureInfo("eal_percent", "EAL", Polarity.NONE, "percent"),
+        # Ofsted report cards (from November 2025): shown, not banded, until a partnership sets a rule.
+        *(
+            MeasureInfo(f"ofsted_rc_{area}", f"Ofsted report card: {area.replace('_', ' ')}", Polarity.NONE, "grade")
+            for area in (
+                "safeguarding",
+                "inclusion",
+                "curriculum",
+                "achievement",
+                "attendance",
+                "personal_dev",
+                "early_years",
+                "post16",
+                "leadership",
+            )
+        ),
     )
 }
 
@@ -386,8 +402,9 @@ class SchoolFacts:
     report_card: str = ""  # report-card outcome: shown, not banded
 
 
-@dataclass(frozen=True)
-class Figure:
+class Figure(NamedTuple):
+    """A published figure: a number, or a marker saying why there is none. (A tuple: runs make 500,000.)"""
+
     value: float | None = None
     marker: str = ""
     cohort: int | None = None
@@ -492,6 +509,9 @@ class MeasureResult:
         return f"{info.label} {_num(self.value)}{unit} vs {comp}"
 
 
+NOT_FOR_PHASE = "not a measure for this school's phase"
+
+
 class _Context:
     """What a run works out once and every school shares: comparators, rule descriptions, polarity."""
 
@@ -535,7 +555,7 @@ def _rate_measure(rule, school, history, year, ctx):
     """history: [(year, Figure)] for this measure, newest first, none after the rating year."""
     code = rule.measure
     if not (rule.phases & school.phases):
-        return MeasureResult(code, Band.NOT_RATED, rule="not a measure for this school's phase", core=rule.core)
+        return MeasureResult(code, Band.NOT_RATED, rule=NOT_FOR_PHASE, core=rule.core)
     figure = history[0][1] if history and history[0][0] == year else None
     comparator = ctx.comparator(rule, school, year)
     trend = _trend(rule, school, history, ctx) if history else False
