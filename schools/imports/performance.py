@@ -752,9 +752,9 @@ class NotImportedKind(Kind):
         return 90 if profiles._not_imported(table.header) and profiles.guess_kind(table.header) is None else 0
 
     def validate(self, ctx):
-        what, why = profiles._not_imported(ctx.table.header) or ("this", "it is not a kind the portal imports")
+        what, why, column = profiles._not_imported(ctx.table.header) or ("this", "not a kind it imports", "header")
         raise ImportProblem(f"this is a {what} file, which the portal does not import: {why}", file=ctx.file_name,
-                            row=1, expected="one of: " + ", ".join(profiles.KIND_LABELS.values()))
+                            row=1, column=column, expected="one of: " + ", ".join(profiles.KIND_LABELS.values()))
 
     def write(self, ctx, plan):  # pragma: no cover - validate always refuses
         return 0

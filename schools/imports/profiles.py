@@ -300,7 +300,7 @@ OEIF_GRADES = {"1": "Outstanding", "2": "Good", "3": "Requires improvement", "4"
 class ProfileError(ValueError):
     """The file fits no profile. `expected` lists what would have fitted."""
 
-    def __init__(self, message, expected, column=""):
+    def __init__(self, message, expected, column="header"):
         super().__init__(message)
         self.expected = expected
         self.column = column
@@ -356,6 +356,13 @@ def year_from_header(kind, header):
     return 2000 + max(suffixes) if suffixes else None
 
 
+def year_column(kind, header):
+    """The previous-years column that gives a KS file's year away (the highest suffix)."""
+    pattern = _SUFFIX.get(kind)
+    named = sorted((int(m.group(2)), m.group(0)) for m in map(pattern.match, header) if m) if pattern else []
+    return named[-1][1] if named else "header"
+
+
 def score_kinds(header):
     columns = set(header)
     return {kind: sum(1 for c in signs if c in columns) for kind, signs in KIND_SIGNS.items()}
@@ -378,7 +385,7 @@ def _not_imported(header):
     columns = set(header)
     for what, (signs, why) in NOT_IMPORTED.items():
         if sum(1 for c in signs if c in columns) >= 2:
-            return what, why
+            return what, why, next(c for c in signs if c in columns)
     return None
 
 
@@ -401,20 +408,25 @@ def recognise(header, file_name="", kind=None, year=None):
         own = score_kinds(header)[kind]
         if own == 0 or (guessed and guessed != kind and score_kinds(header)[guessed] > own):
             looks = f"; it looks like {KIND_LABELS[guessed]}" if guessed and guessed != kind else ""
+            telling = next((c for c in KIND_SIGNS.get(guessed, ()) if c in header), header[0])
             raise ProfileError(
                 f"this is not a {KIND_LABELS[kind]} file{looks}",
                 f"{KIND_LABELS[kind]} columns such as " + ", ".join(KIND_SIGNS[kind][:4]),
+                column=telling,
             )
     else:
         if guessed is None:
             other = _not_imported(header)
             if other:
-                raise ProfileError(f"this is a {other[0]} file, which the portal does not import: {other[1]}", _expected_kinds())
-            raise ProfileError("the kind of file cannot be recognised from its columns", _expected_kinds())
+                raise ProfileError(f"this is a {other[0]} file, which the portal does not import: {other[1]}",
+                                   _expected_kinds(), column=other[2])
+            raise ProfileError("the kind of file cannot be recognised from its columns", _expected_kinds(),
+                               column="header")
         kind = guessed
         other = _not_imported(header)
         if other and score_kinds(header)[kind] < 2:
-            raise ProfileError(f"this is a {other[0]} file, which the portal does not import: {other[1]}", _expected_kinds())
+            raise ProfileError(f"this is a {other[0]} file, which the portal does not import: {other[1]}",
+                               _expected_kinds(), column=other[2])
 
     header_year = year_from_header(kind, header)
     name_year = year_from_name(file_name)
@@ -430,6 +442,7 @@ def recognise(header, file_name="", kind=None, year=None):
                 f"the header is that of {year_label(header_year)} (columns ending _{header_year % 100}), "
                 f"not {year_label(year)} as chosen",
                 f"a {KIND_LABELS[kind]} file for {year_label(year)}",
+                column=year_column(kind, header),
             )
         if name_year is not None and name_year != year:
             warnings.append(f"the file name says {year_label(name_year)} but {year_label(year)} was chosen")
@@ -438,6 +451,7 @@ def recognise(header, file_name="", kind=None, year=None):
             raise ProfileError(
                 f"the file name says {year_label(name_year)} but the header is that of {year_label(header_year)}",
                 "a file whose name and columns agree, or a chosen year",
+                column=year_column(kind, header),
             )
         year, year_source = header_year, "header"
     elif name_year is not None:
@@ -448,6 +462,7 @@ def recognise(header, file_name="", kind=None, year=None):
         raise ProfileError(
             f"the academic year of this {KIND_LABELS[kind]} file cannot be told from its name or columns",
             "a year in the file name (e.g. 2018-19) or a chosen year",
+            column="header",
         )
     if year is not None and not FIRST_YEAR <= year <= date.today().year + 1:
         raise ProfileError(f"{year} is not a plausible academic year", f"a year from {FIRST_YEAR} to {date.today().year}")
@@ -466,9 +481,11 @@ def recognise(header, file_name="", kind=None, year=None):
             column=missing[0],
         )
     if profile.layout != "ofsted" and not any(m.locate(index) for m in profile.measures):
+        first = profile.measures[0]
         raise ProfileError(
             "none of the measure columns is in the file",
             f"{profile.label}: at least one of " + ", ".join(c for m in profile.measures for c in (m.columns or m.sum_of)),
+            column=(first.columns or first.sum_of)[0],
         )
     return Recognised(kind=kind, year=year, profile=profile, year_source=year_source, warnings=tuple(warnings))
 

@@ -1,0 +1,39 @@
+"""manage.py import_performance FILE... [--kind K] [--year YYYY]: performance files through the import pipeline."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from schools.imports.pipeline import report_lines, run_path
+from schools.imports.profiles import KINDS
+from schools.models import ImportRecord
+
+
+class Command(BaseCommand):
+    help = (
+        "Import DfE performance files (KS2, KS4, absence, census, Ofsted MI, EES suspensions). The kind and "
+        "academic year are recognised from the header and file name unless given."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+")
+        parser.add_argument("--kind", choices=KINDS, help="The kind of every file given")
+        parser.add_argument("--year", type=int, help="Academic year by its start: 2018 = 2018/19")
+
+    def handle(self, *args, files, kind=None, year=None, **options):
+        refused = []
+        for name in files:
+            path = Path(name)
+            if not path.is_file():
+                refused.append(f"{name}: no such file")
+                self.stderr.write(refused[-1])
+                continue
+            # Each file is its own import (own record and transaction); one refusal does not stop the rest.
+            record = run_path(path, kind=kind, year=year, source="command")
+            for line in report_lines(record):
+                self.stdout.write(line)
+            if record.status != ImportRecord.Status.DONE:
+                refused.append(record.message)
+        if refused:
+            raise CommandError(refused[0] if len(refused) == 1 else
+                               f"{len(refused)} of {len(files)} files refused; first: {refused[0]}")
