@@ -1,11 +1,12 @@
 """Chair forms, rendered with GOV.UK markup by templates/governance/_field.html."""
 
 import datetime
+import html
 
 from django import forms
 from django.utils import timezone
 
-from .attachments import ALLOWED_LIST, check_upload
+from .attachments import ALLOWED_LIST, check_name, check_upload
 from .models import Action, AgendaItem, Attendance, Meeting, MeetingStatus, MinutesStatus, PARAGRAPH_CHOICES
 
 WIDGET_CLASSES = {
@@ -178,8 +179,15 @@ class AttachmentForm(GovukFormMixin, forms.Form):
         error_messages={"required": "Choose a file to upload", "empty": "The file is empty"},
     )
 
+    def __init__(self, *args, raw_names=(), **kwargs):
+        # The names as sent, before Django's parser dropped any folder part (see views._record_raw_file_names).
+        self.raw_names = list(raw_names)
+        super().__init__(*args, **kwargs)
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        for raw in self.raw_names:
+            check_name(html.unescape(raw))
         self.kind = check_upload(upload)
         return upload
 

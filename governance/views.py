@@ -7,8 +7,10 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
+from django.http.multipartparser import MultiPartParser
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from .forms import (
@@ -274,11 +276,39 @@ def item_delete(request, pk, item_pk):
     return render(request, "governance/manage/item_delete.html", {"meeting": meeting, "group": meeting.group, "item": item})
 
 
-@login_required
+def _record_raw_file_names(request):
+    """Keep the file names exactly as the browser sent them.
+
+    Django's multipart parser strips folder parts from upload names before any view sees them; the
+    upload page refuses such names outright instead, so a chair learns the file was not what they meant.
+    Returns the list the parser fills in; call before request.POST or request.FILES is read.
+    """
+    raw_names = []
+
+    class RecordingParser(MultiPartParser):
+        def sanitize_file_name(self, file_name):
+            raw_names.append(file_name)
+            return super().sanitize_file_name(file_name)
+
+    def parse_file_upload(META, post_data):
+        return RecordingParser(META, post_data, request.upload_handlers, request.encoding).parse()
+
+    request.parse_file_upload = parse_file_upload
+    return raw_names
+
+
+@csrf_exempt  # only so the names are recorded before the CSRF check reads the body; checked just below
 def attachment_upload(request, pk, item_pk):
+    raw_names = _record_raw_file_names(request) if request.method == "POST" else []
+    return _attachment_upload(request, pk, item_pk, raw_names)
+
+
+@csrf_protect
+@login_required
+def _attachment_upload(request, pk, item_pk, raw_names):
     meeting = editable_meeting_or_404(request.user, pk)
     item = get_object_or_404(AgendaItem, pk=item_pk, meeting=meeting)
-    form = AttachmentForm(request.POST or None, request.FILES or None, prefix="attachment")
+    form = AttachmentForm(request.POST or None, request.FILES or None, prefix="attachment", raw_names=raw_names)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         with transaction.atomic():
