@@ -114,7 +114,7 @@ def check_upload(data, file_name):
         raise ImportProblem(f"files of type '{ext or 'none'}' are not accepted", file=file_name,
                             expected="a .csv or .xlsx file")
     if not data.strip():
-        raise ImportProblem("the file is empty", file=file_name, expected="a header row and data rows")
+        raise ImportProblem("the file is empty", file=file_name, row=1, expected="a header row and data rows")
     if ext == ".xlsx" and not data.startswith(b"PK\x03\x04"):
         raise ImportProblem("the file is named .xlsx but is not an Excel workbook", file=file_name,
                             expected="an .xlsx workbook saved by Excel or a CSV file named .csv")
@@ -194,7 +194,7 @@ def _shape(file_name, header, raw_rows, encoding, fmt):
     while header and header[-1] == "" and len(header) > 1:
         header.pop()
     if not header or not any(header):
-        raise ImportProblem("the file is empty", file=file_name, expected="a header row and data rows")
+        raise ImportProblem("the file is empty", file=file_name, row=1, expected="a header row and data rows")
     width = len(header)
     rows, numbers = [], []
     for i, row in enumerate(raw_rows, start=2):
