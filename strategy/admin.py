@@ -92,7 +92,7 @@ class ObjectiveAdmin(admin.ModelAdmin):
 
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
-    list_display = ("title", "strategy", "objective", "kind", "status", "latest")
+    list_display = ("title", "status", "latest", "objective", "strategy")
     list_filter = ("strategy", "kind", "source")
     list_select_related = ("strategy", "objective", "result", "measure", "manual_series")
     actions = ["recompute"]

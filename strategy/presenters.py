@@ -173,4 +173,9 @@ def chart_figure(target, result, unit, comparator):
         label = "England" if comparator == "England" else "Statistical neighbours (mean)"
         series.append((label, [row["comparator"] for row in result.rows]))
     y_title = {"percent": "%", "count": "number"}.get(unit, "score")
-    return line_chart(target.title, years, series, y_title=y_title)
+    chart = line_chart(target.title, years, series, y_title=y_title, x_title="")
+    # The target's heading names the chart; a title and an x-axis title repeated inside it get cut off
+    # or collide with the legend on narrow screens.
+    chart["layout"]["title"]["text"] = ""
+    chart["layout"]["margin"]["t"] = 20
+    return chart

@@ -17,7 +17,7 @@ from .presenters import present
 
 
 def _targets():
-    return Target.objects.select_related("measure", "manual_series", "result", "objective", "strategy")
+    return Target.objects.select_related("measure", "manual_series", "result", "objective__strategy", "strategy")
 
 
 def _objectives():

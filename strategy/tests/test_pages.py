@@ -200,3 +200,31 @@ def test_the_demo_builds_a_strategy_in_the_seed_shape_and_is_idempotent(db):
     assert kinds == {"reach", "at_or_better", "close_gap", "change_percent"}
     assert Strategy.objects.past().count() == 1
     assert all(hasattr(t, "result") for t in Target.objects.all())
+
+
+def test_the_pages_query_count_does_not_grow_with_targets(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    before = (count("/strategy/"), count("/strategy/objectives/5/"), count("/"))
+    for i in range(5):
+        target = Target.objects.create(
+            strategy=world["strategy"],
+            objective=world["objective"],
+            title=f"Extra {i}",
+            kind="reach",
+            source="la",
+            measure=world["measure"],
+            target_year=2019,
+            target_value=70,
+        )
+        Goal.objects.create(objective=world["objective"], number=str(i + 2), text=f"Goal {i}")
+        Objective.objects.create(strategy=world["strategy"], number=10 + i, title=f"Objective {i}")
+        target.save()
+    recompute_targets()
+    assert (count("/strategy/"), count("/strategy/objectives/5/"), count("/")) == before
