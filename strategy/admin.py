@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 
 from .models import (
     Goal,
+    GoodOrBetterRecord,
     ManualPoint,
     ManualSeries,
     Objective,
@@ -56,6 +57,15 @@ class StrategyAdmin(admin.ModelAdmin):
         strategy = queryset.get()
         strategy.publish()
         self.message_user(request, f"“{strategy.title}” is now the current strategy.", messages.SUCCESS)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.base_fields["status"].help_text = (
+            "A published strategy that is not current is listed under past strategies (use this to record an "
+            "earlier strategy). To put a strategy live at /strategy/, use the action “Publish and make current” "
+            "on the list of strategies."
+        )
+        return form
 
     def save_model(self, request, obj, form, change):
         # Unpublishing the current strategy takes it off /strategy/ as well.
@@ -219,3 +229,16 @@ class ManualSeriesAdmin(admin.ModelAdmin):
         # New figures change the targets built on them (and "good or better" targets that use the series).
         for target in form.instance.targets.all():
             recompute_target(target)
+
+
+@admin.register(GoodOrBetterRecord)
+class GoodOrBetterRecordAdmin(admin.ModelAdmin):
+    """The share of schools good or better recorded each year by the recompute: read-only history."""
+
+    list_display = ("year", "value", "schools", "recorded_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -228,3 +228,24 @@ def test_the_pages_query_count_does_not_grow_with_targets(client, world):
         target.save()
     recompute_targets()
     assert (count("/strategy/"), count("/strategy/objectives/5/"), count("/")) == before
+
+
+def test_the_admin_pages_for_strategy_content_open_for_a_partnership_admin(client_for, world):
+    admin = client_for("admin")
+    strategy, objective, target = world["strategy"], world["objective"], world["target"]
+    for url in (
+        "/admin/strategy/strategy/",
+        f"/admin/strategy/strategy/{strategy.pk}/change/",
+        "/admin/strategy/strategy/add/",
+        "/admin/strategy/objective/",
+        f"/admin/strategy/objective/{objective.pk}/change/",
+        "/admin/strategy/target/",
+        f"/admin/strategy/target/{target.pk}/change/",
+        "/admin/strategy/target/add/",
+        "/admin/strategy/manualseries/add/",
+        "/admin/strategy/goodorbetterrecord/",
+    ):
+        assert admin.get(url).status_code == 200, url
+    page = admin.get(f"/admin/strategy/target/{target.pk}/change/").content.decode()
+    assert "Computed progress" in page and "4.0 percentage points worse than England" in page
+    assert client_for("officer").get("/admin/strategy/target/").status_code == 302
