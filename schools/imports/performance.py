@@ -111,9 +111,15 @@ class _Columns:
         for i, name in enumerate(header):
             self.index.setdefault(_norm(name), i)
         self.header = header
+        self._known = {}
 
     def pos(self, name):
-        return self.index.get(_norm(name))
+        # Called for every row: remember each name's position instead of normalising it again.
+        try:
+            return self._known[name]
+        except KeyError:
+            self._known[name] = found = self.index.get(_norm(name))
+            return found
 
     def names(self):
         return {_norm(h) for h in self.header}
@@ -180,7 +186,14 @@ def _locate(measure, present):
 def _values(parsed, state, number, row):
     """{code: (value, marker)} for one row; cell problems are recorded as errors."""
     out = {}
+    seen = state.setdefault("seen", {})  # national files repeat the same few thousand cell texts
     for code, unit, positions, is_sum, label in state["measures"]:
+        if not is_sum:
+            text = row[positions[0]] if positions[0] < len(row) else ""
+            hit = seen.get((text, unit))
+            if hit is not None:
+                out[code] = hit
+                continue
         try:
             if is_sum:
                 parts = [parse_cell(_cell(row, p), unit) for p in positions]
@@ -193,7 +206,7 @@ def _values(parsed, state, number, row):
                         raise CellError(f"the parts add up to {total:g}%, over 100", "parts adding up to at most 100%")
                     out[code] = (total, "")
             else:
-                out[code] = parse_cell(_cell(row, positions[0]), unit)
+                out[code] = seen[(text, unit)] = parse_cell(text, unit)
         except CellError as exc:
             column = label if not is_sum else _which(row, positions, label, unit)
             parsed.error(number, column, str(exc), exc.expected)
@@ -539,7 +552,11 @@ class PerformanceKind(Kind):
 
         # Schools: match URNs to the register; unknown URNs are warnings, listed and skipped.
         urns = list(parsed.schools)
-        register = load_existing(School.objects.all(), "urn", ["id", "ofsted_rating", "ofsted_date"], keys=urns)
+        # A national file names most schools: one pass over the register beats thousands of IN lists.
+        if len(urns) < 5000:
+            register = {u: i for u, i in School.objects.filter(urn__in=urns).values_list("urn", "id")} if urns else {}
+        else:
+            register = dict(School.objects.values_list("urn", "id"))
         unknown = [u for u in urns if u not in register]
         for urn in unknown:
             f = parsed.schools[urn]
@@ -547,7 +564,7 @@ class PerformanceKind(Kind):
                      f"URN {urn}{' (' + f.name + ')' if f.name else ''} is not in the register; skipped",
                      code="unknown_urn")
         plan.skip(len(unknown))
-        matched = {urn: register[urn]["id"] for urn in urns if urn in register}
+        matched = {urn: register[urn] for urn in urns if urn in register}
         if urns and not matched:
             ctx.warn(None, "URN", "no schools of the partnership in this file", code="no_partnership_schools")
 
@@ -596,14 +613,16 @@ class PerformanceKind(Kind):
             plan.add(label, status, changes=changes, row=b.row, label=label)
 
         ofsted_updates = []
+        current_ofsted = load_existing(School.objects.all(), "id", ["ofsted_rating", "ofsted_date"],
+                                       keys=[matched[u] for u in parsed.ofsted if u in matched]) if parsed.ofsted else {}
         for urn, outcome in parsed.ofsted.items():
-            if urn not in register:
+            if urn not in matched:
                 continue
-            current = register[urn]
+            current = current_ofsted[matched[urn]]
             if current["ofsted_date"] and outcome.inspected and outcome.inspected < current["ofsted_date"]:
                 continue  # the register already has a later graded inspection
             if current["ofsted_rating"] != outcome.rating or current["ofsted_date"] != outcome.inspected:
-                ofsted_updates.append((current["id"], outcome.rating, outcome.inspected))
+                ofsted_updates.append((matched[urn], outcome.rating, outcome.inspected))
                 plan.rows.append({"row": parsed.schools[urn].row, "key": str(urn), "label": parsed.schools[urn].name,
                                   "status": "changed", "changes": {"Ofsted": [
                                       f"{current['ofsted_rating'] or 'none'} {current['ofsted_date'] or ''}".strip(),

@@ -359,8 +359,8 @@ def year_from_header(kind, header):
 def year_column(kind, header):
     """The previous-years column that gives a KS file's year away (the highest suffix)."""
     pattern = _SUFFIX.get(kind)
-    named = sorted((int(m.group(2)), m.group(0)) for m in map(pattern.match, header) if m) if pattern else []
-    return named[-1][1] if named else "header"
+    named = [(int(m.group(2)), -i, m.group(0)) for i, m in enumerate(map(pattern.match, header)) if m] if pattern else []
+    return max(named)[2] if named else "header"  # the first column (in file order) with the highest suffix
 
 
 def score_kinds(header):
