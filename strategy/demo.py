@@ -333,8 +333,8 @@ def _target(strategy, objective_number, order, title, **fields):
     return target
 
 
-def _current_strategy(this_year):
-    strategy = _strategy(TITLE, this_year - 2, this_year + 1, SUMMARY, EASY_READ)
+def _current_strategy(start, end):
+    strategy = _strategy(TITLE, start, end, SUMMARY, EASY_READ)
     if not strategy.vision_statements.exists():
         VisionStatement.objects.bulk_create(
             VisionStatement(strategy=strategy, order=i, text=text) for i, text in enumerate(VISION)
@@ -343,7 +343,7 @@ def _current_strategy(this_year):
         StrategyValue.objects.bulk_create(
             StrategyValue(strategy=strategy, order=i, text=text) for i, text in enumerate(VALUES)
         )
-    today = datetime.date(this_year + 1, 1, 1)
+    today = datetime.date(current_academic_year() + 1, 1, 1)
     for number, title, description, lead, status, goals in OBJECTIVES:
         objective, created = Objective.objects.get_or_create(
             strategy=strategy,
@@ -474,11 +474,11 @@ def _current_strategy(this_year):
     return strategy
 
 
-def _past_strategy(this_year):
+def _past_strategy(start, end):
     strategy = _strategy(
         PAST_TITLE,
-        this_year - 6,
-        this_year - 3,
+        start,
+        end,
         "The partnership's first strategy, agreed when the partnership was set up.",
         "This was our first plan for schools. We have a new plan now.",
     )
@@ -521,9 +521,10 @@ def _past_strategy(this_year):
 
 @transaction.atomic
 def load(stdout):
-    this_year = current_academic_year()
-    past = _past_strategy(this_year)
-    current = _current_strategy(this_year)
+    # The strategy starts the year after its KS2 baseline results and ends the year its targets fall due.
+    base, target = _years("ks2_rwm_exp")
+    past = _past_strategy(base - 3, base)
+    current = _current_strategy(base + 1, target + 1)
     if past.status != Strategy.Status.PUBLISHED:
         past.publish()
     if not current.is_current:
