@@ -40,8 +40,9 @@ def _calendar(request, meetings, name):
         event.add("dtstamp", stamp)
         event.add("dtstart", start)
         event.add("dtend", end)
-        event.add("summary", f"{meeting.group.name}: {meeting.display_title}"
-                  if meeting.title else meeting.display_title)
+        event.add(
+            "summary", f"{meeting.group.name}: {meeting.display_title}" if meeting.title else meeting.display_title
+        )
         event.add("location", meeting.place or ("Online" if meeting.online_url else "To be confirmed"))
         event.add("url", url)
         public_titles = [f"{i.order}. {i.title}" for i in meeting.items.all() if not i.is_exempt]
@@ -110,4 +111,3 @@ class MinutesFeed(Feed):
 
 
 minutes_atom = MinutesFeed()
-

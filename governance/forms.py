@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from .attachments import ALLOWED_LIST, check_name, check_upload
-from .models import Action, AgendaItem, Attendance, Meeting, MeetingStatus, MinutesStatus, PARAGRAPH_CHOICES
+from .models import PARAGRAPH_CHOICES, Action, AgendaItem, Attendance, Meeting, MeetingStatus, MinutesStatus
 
 WIDGET_CLASSES = {
     forms.Textarea: "govuk-textarea",
@@ -25,40 +25,66 @@ class GovukFormMixin:
             widget = field.widget
             css = next((c for cls, c in WIDGET_CLASSES.items() if type(widget) is cls), "govuk-input")
             if self.is_bound and name in self.errors:
-                css += {"govuk-input": " govuk-input--error", "govuk-textarea": " govuk-textarea--error",
-                        "govuk-select": " govuk-select--error", "govuk-file-upload": " govuk-file-upload--error"}.get(css, "")
+                css += {
+                    "govuk-input": " govuk-input--error",
+                    "govuk-textarea": " govuk-textarea--error",
+                    "govuk-select": " govuk-select--error",
+                    "govuk-file-upload": " govuk-file-upload--error",
+                }.get(css, "")
             widget.attrs["class"] = css
             if isinstance(widget, forms.Textarea):
                 widget.attrs.setdefault("rows", 6)
 
 
 class MeetingForm(GovukFormMixin, forms.ModelForm):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                           help_text="For example, 2026-12-03.",
-                           error_messages={"required": "Enter the date of the meeting",
-                                           "invalid": "Enter the date as a real date, for example 2026-12-03"})
-    start_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-                                 help_text="24-hour clock, for example 16:00.",
-                                 error_messages={"required": "Enter the time the meeting starts",
-                                                 "invalid": "Enter the start time as hours and minutes, for example 16:00"})
-    online_url = forms.URLField(required=False, assume_scheme="https", label="Online meeting link (optional)",
-                                error_messages={"invalid": "Enter the online meeting link as a full web address, "
-                                                           "for example https://meet.example.org/board"})
-    end_time = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-                               error_messages={"invalid": "Enter the end time as hours and minutes, for example 17:30"})
+    date = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="For example, 2026-12-03.",
+        error_messages={
+            "required": "Enter the date of the meeting",
+            "invalid": "Enter the date as a real date, for example 2026-12-03",
+        },
+    )
+    start_time = forms.TimeField(
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="24-hour clock, for example 16:00.",
+        error_messages={
+            "required": "Enter the time the meeting starts",
+            "invalid": "Enter the start time as hours and minutes, for example 16:00",
+        },
+    )
+    online_url = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        label="Online meeting link (optional)",
+        error_messages={
+            "invalid": "Enter the online meeting link as a full web address, for example https://meet.example.org/board"
+        },
+    )
+    end_time = forms.TimeField(
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": "Enter the end time as hours and minutes, for example 17:30"},
+    )
 
     class Meta:
         model = Meeting
         fields = ["title", "place", "online_url", "status", "approved_at_meeting"]
-        labels = {"title": "Title (optional)", "place": "Place", "online_url": "Online meeting link (optional)",
-                  "status": "Status", "approved_at_meeting": "Minutes approved as a correct record at"}
+        labels = {
+            "title": "Title (optional)",
+            "place": "Place",
+            "online_url": "Online meeting link (optional)",
+            "status": "Status",
+            "approved_at_meeting": "Minutes approved as a correct record at",
+        }
 
     def __init__(self, *args, group, **kwargs):
         self.group = group
         super().__init__(*args, **kwargs)
         # Fields are listed in page order: date and times first.
-        self.order_fields(["title", "date", "start_time", "end_time", "place", "online_url", "status",
-                           "approved_at_meeting"])
+        self.order_fields(
+            ["title", "date", "start_time", "end_time", "place", "online_url", "status", "approved_at_meeting"]
+        )
         self.fields["place"].help_text = "Leave blank for an online-only meeting."
         self.fields["title"].help_text = f"Leave blank for “{group.name} meeting”."
         instance = self.instance
@@ -120,7 +146,10 @@ class AttendanceForm(GovukFormMixin, forms.ModelForm):
 
 class AgendaItemForm(GovukFormMixin, forms.ModelForm):
     exempt_paragraph = forms.TypedChoiceField(
-        choices=[("", "Choose a paragraph")] + PARAGRAPH_CHOICES, coerce=int, required=False, empty_value=None,
+        choices=[("", "Choose a paragraph")] + PARAGRAPH_CHOICES,
+        coerce=int,
+        required=False,
+        empty_value=None,
         label="Schedule 12A paragraph",
         help_text="Only for exempt items: the paragraph of Schedule 12A to the Local Government Act 1972 that applies.",
     )
@@ -128,10 +157,14 @@ class AgendaItemForm(GovukFormMixin, forms.ModelForm):
     class Meta:
         model = AgendaItem
         fields = ["order", "title", "body", "decision", "is_exempt", "exempt_paragraph", "public_interest_note"]
-        labels = {"order": "Item number", "title": "Title", "body": "Minutes of the item (Markdown)",
-                  "decision": "Decision or resolution (Markdown, optional)",
-                  "is_exempt": "Exempt item: the press and public are excluded",
-                  "public_interest_note": "Public interest note (exempt items only)"}
+        labels = {
+            "order": "Item number",
+            "title": "Title",
+            "body": "Minutes of the item (Markdown)",
+            "decision": "Decision or resolution (Markdown, optional)",
+            "is_exempt": "Exempt item: the press and public are excluded",
+            "public_interest_note": "Public interest note (exempt items only)",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,15 +187,22 @@ class AgendaItemForm(GovukFormMixin, forms.ModelForm):
 
 
 class ActionForm(GovukFormMixin, forms.ModelForm):
-    due_on = forms.DateField(required=False, label="Due date (optional)",
-                             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                             error_messages={"invalid": "Enter the due date as a real date, for example 2027-01-31"})
+    due_on = forms.DateField(
+        required=False,
+        label="Due date (optional)",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter the due date as a real date, for example 2027-01-31"},
+    )
 
     class Meta:
         model = Action
         fields = ["description", "owner", "due_on", "status", "agenda_item"]
-        labels = {"description": "Action", "owner": "Owner", "status": "Status",
-                  "agenda_item": "Agenda item (optional)"}
+        labels = {
+            "description": "Action",
+            "owner": "Owner",
+            "status": "Status",
+            "agenda_item": "Agenda item (optional)",
+        }
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
@@ -197,6 +237,8 @@ def publishable_problems(meeting):
     problems = []
     if meeting.status == MeetingStatus.CANCELLED:
         problems.append("The meeting is cancelled: there are no minutes to publish.")
+    if meeting.starts_at > timezone.now():
+        problems.append("The meeting has not taken place yet: minutes are published after it.")
     if not meeting.items.exists():
         problems.append("Add at least one agenda item before publishing the minutes.")
     if meeting.items.filter(is_exempt=True, exempt_paragraph__isnull=True).exists():

@@ -43,9 +43,9 @@ class GroupQuerySet(models.QuerySet):
         ).distinct()
 
     def editable_by(self, user):
-        from .permissions import chair_group_ids
-
         from pep_portal.roles import is_admin
+
+        from .permissions import chair_group_ids
 
         if is_admin(user):
             return self.all()
@@ -70,6 +70,9 @@ class Group(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("governance:group", kwargs={"slug": self.slug})
+
     def clean(self):
         from django.core.exceptions import ValidationError
 
@@ -77,9 +80,6 @@ class Group(models.Model):
             raise ValidationError({"slug": f"“{self.slug}” is used by the portal's own addresses; choose another."})
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "The end date must be on or after the start date."})
-
-    def get_absolute_url(self):
-        return reverse("governance:group", kwargs={"slug": self.slug})
 
     @property
     def has_ended(self):
@@ -171,7 +171,11 @@ class Meeting(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     approved_at_meeting = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="approved_minutes",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="approved_minutes",
         help_text="The later meeting that approved these minutes as a correct record.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -185,12 +189,12 @@ class Meeting(models.Model):
     def __str__(self):
         return f"{self.display_title} ({timezone.localtime(self.starts_at):%d %B %Y})"
 
+    def get_absolute_url(self):
+        return reverse("governance:meeting", kwargs={"pk": self.pk})
+
     @property
     def display_title(self):
         return self.title or f"{self.group.name} meeting"
-
-    def get_absolute_url(self):
-        return reverse("governance:meeting", kwargs={"pk": self.pk})
 
     @property
     def minutes_are_public(self):
@@ -215,7 +219,9 @@ class AttendanceStatus(models.TextChoices):
 
 class Attendance(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     name = models.CharField(max_length=150, blank=True, help_text="For people without an account.")
     capacity = models.CharField(max_length=150, blank=True, help_text="For example “Headteacher, Ashby Primary”.")
     status = models.CharField(max_length=20, choices=AttendanceStatus.choices, default=AttendanceStatus.PRESENT)
@@ -240,12 +246,11 @@ SCHEDULE_12A_PARAGRAPHS = {
     1: "Information relating to any individual",
     2: "Information which is likely to reveal the identity of an individual",
     3: "Information relating to the financial or business affairs of any particular person "
-       "(including the authority holding that information)",
+    "(including the authority holding that information)",
     4: "Information relating to consultations or negotiations in connection with labour relations matters",
     5: "Information in respect of which a claim to legal professional privilege could be maintained",
     6: "Information revealing that the authority proposes to give a notice or make an order or direction",
-    7: "Information relating to action taken in connection with the prevention, investigation or "
-       "prosecution of crime",
+    7: "Information relating to action taken in connection with the prevention, investigation or prosecution of crime",
 }
 PARAGRAPH_CHOICES = [(n, f"Paragraph {n}: {text}") for n, text in SCHEDULE_12A_PARAGRAPHS.items()]
 
@@ -259,7 +264,8 @@ class AgendaItem(models.Model):
     is_exempt = models.BooleanField(default=False)
     exempt_paragraph = models.PositiveSmallIntegerField(null=True, blank=True, choices=PARAGRAPH_CHOICES)
     public_interest_note = models.TextField(
-        blank=True, help_text="Why the public interest in keeping the item exempt outweighs the interest in disclosing it."
+        blank=True,
+        help_text="Why the public interest in keeping the item exempt outweighs the interest in disclosing it.",
     )
 
     class Meta:
@@ -270,10 +276,7 @@ class AgendaItem(models.Model):
 
     @property
     def exempt_notice(self):
-        return (
-            f"Exempt item under paragraph {self.exempt_paragraph} of Schedule 12A "
-            "of the Local Government Act 1972"
-        )
+        return f"Exempt item under paragraph {self.exempt_paragraph} of Schedule 12A of the Local Government Act 1972"
 
 
 class ActionStatus(models.TextChoices):
@@ -286,14 +289,16 @@ class ActionStatus(models.TextChoices):
 class ActionQuerySet(models.QuerySet):
     def public(self):
         """Actions the public may see: from published minutes, never tied to an exempt item."""
-        return self.filter(meeting__minutes_status__in=PUBLIC_MINUTES, meeting__group__in=Group.objects.visible()).exclude(
-            agenda_item__is_exempt=True
-        )
+        return self.filter(
+            meeting__minutes_status__in=PUBLIC_MINUTES, meeting__group__in=Group.objects.visible()
+        ).exclude(agenda_item__is_exempt=True)
 
 
 class Action(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
-    agenda_item = models.ForeignKey(AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
+    agenda_item = models.ForeignKey(
+        AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
     description = models.TextField()
     owner = models.CharField(max_length=150, help_text="Who will do it: a person or a role.")
     due_on = models.DateField(null=True, blank=True)

@@ -15,15 +15,22 @@ urlpatterns = [
     path("manage/meetings/<int:pk>/", views.manage_meeting, name="manage_meeting"),
     path("manage/meetings/<int:pk>/details/", views.meeting_edit, name="meeting_edit"),
     path("manage/meetings/<int:pk>/attendance/", views.attendance, name="attendance"),
-    path("manage/meetings/<int:pk>/attendance/<int:attendance_pk>/delete/", views.attendance_delete,
-         name="attendance_delete"),
+    path(
+        "manage/meetings/<int:pk>/attendance/<int:attendance_pk>/delete/",
+        views.attendance_delete,
+        name="attendance_delete",
+    ),
     path("manage/meetings/<int:pk>/items/new/", views.item_edit, name="item_new"),
     path("manage/meetings/<int:pk>/items/<int:item_pk>/", views.item_edit, name="item_edit"),
     path("manage/meetings/<int:pk>/items/<int:item_pk>/delete/", views.item_delete, name="item_delete"),
-    path("manage/meetings/<int:pk>/items/<int:item_pk>/attachments/", views.attachment_upload,
-         name="attachment_upload"),
-    path("manage/meetings/<int:pk>/attachments/<int:attachment_pk>/delete/", views.attachment_delete,
-         name="attachment_delete"),
+    path(
+        "manage/meetings/<int:pk>/items/<int:item_pk>/attachments/", views.attachment_upload, name="attachment_upload"
+    ),
+    path(
+        "manage/meetings/<int:pk>/attachments/<int:attachment_pk>/delete/",
+        views.attachment_delete,
+        name="attachment_delete",
+    ),
     path("manage/meetings/<int:pk>/actions/new/", views.action_edit, name="action_new"),
     path("manage/meetings/<int:pk>/actions/<int:action_pk>/", views.action_edit, name="action_edit"),
     path("manage/meetings/<int:pk>/preview/", views.preview, name="preview"),

@@ -54,8 +54,7 @@ def index(request):
     for group in groups:
         group.next_meeting = next_meetings.get(group.pk)
     sections = [
-        (kind.label if kind != GroupKind.BOARD else "Strategic Board",
-         [g for g in groups if g.kind == kind])
+        (kind.label if kind != GroupKind.BOARD else "Strategic Board", [g for g in groups if g.kind == kind])
         for kind in GroupKind
     ]
     sections = [(title, items) for title, items in sections if items]
@@ -68,13 +67,17 @@ def group_detail(request, slug):
     group = get_object_or_404(_groups_with_people(Group.objects.visible()), slug=slug)
     meetings = Meeting.objects.filter(group=group)
     now = timezone.now()
-    return render(request, "governance/group.html", {
-        "group": group,
-        "upcoming": meetings.filter(starts_at__gte=now).order_by("starts_at"),
-        "past": meetings.filter(starts_at__lt=now).order_by("-starts_at"),
-        "children": group.children.all() & Group.objects.visible(),
-        "can_edit": can_edit(request.user, group),
-    })
+    return render(
+        request,
+        "governance/group.html",
+        {
+            "group": group,
+            "upcoming": meetings.filter(starts_at__gte=now).order_by("starts_at"),
+            "past": meetings.filter(starts_at__lt=now).order_by("-starts_at"),
+            "children": group.children.all() & Group.objects.visible(),
+            "can_edit": can_edit(request.user, group),
+        },
+    )
 
 
 def group_actions(request, slug):
@@ -92,7 +95,8 @@ def meeting_context(meeting, user, *, preview=False):
     actions = []
     if minutes_visible:
         actions = [
-            a for a in meeting.actions.select_related("agenda_item")
+            a
+            for a in meeting.actions.select_related("agenda_item")
             if show_exempt or not (a.agenda_item_id and a.agenda_item.is_exempt)
         ]
     return {
@@ -122,7 +126,9 @@ def meeting_detail(request, pk):
 def attachment_download(request, pk, attachment_pk):
     attachment = get_object_or_404(
         Attachment.objects.select_related("agenda_item__meeting__group"),
-        pk=attachment_pk, agenda_item__meeting_id=pk, agenda_item__meeting__in=Meeting.objects.visible(),
+        pk=attachment_pk,
+        agenda_item__meeting_id=pk,
+        agenda_item__meeting__in=Meeting.objects.visible(),
     )
     group = attachment.agenda_item.meeting.group
     if attachment.agenda_item.is_exempt and not (can_see_exempt(request.user, group) or can_edit(request.user, group)):
@@ -178,16 +184,20 @@ def meeting_new(request, slug):
 @login_required
 def manage_meeting(request, pk):
     meeting = editable_meeting_or_404(request.user, pk)
-    return render(request, "governance/manage/meeting.html", {
-        "meeting": meeting,
-        "group": meeting.group,
-        "items": meeting.items.prefetch_related("attachments"),
-        "attendance": meeting.attendance.select_related("user"),
-        "actions": meeting.actions.select_related("agenda_item"),
-        "edit_log": meeting.edit_log.select_related("user")[:50],
-        "attendance_form": AttendanceForm(prefix="attendance"),
-        "problems": publishable_problems(meeting),
-    })
+    return render(
+        request,
+        "governance/manage/meeting.html",
+        {
+            "meeting": meeting,
+            "group": meeting.group,
+            "items": meeting.items.prefetch_related("attachments"),
+            "attendance": meeting.attendance.select_related("user"),
+            "actions": meeting.actions.select_related("agenda_item"),
+            "edit_log": meeting.edit_log.select_related("user")[:50],
+            "attendance_form": AttendanceForm(prefix="attendance"),
+            "problems": publishable_problems(meeting),
+        },
+    )
 
 
 @login_required
@@ -201,7 +211,9 @@ def meeting_edit(request, pk):
             form.save()
         messages.success(request, "Meeting details saved.")
         return redirect("governance:manage_meeting", pk=meeting.pk)
-    return render(request, "governance/manage/meeting_form.html", {"form": form, "group": meeting.group, "meeting": meeting})
+    return render(
+        request, "governance/manage/meeting_form.html", {"form": form, "group": meeting.group, "meeting": meeting}
+    )
 
 
 @login_required
@@ -213,13 +225,21 @@ def attendance(request, pk):
             record = form.save(commit=False)
             record.meeting = meeting
             record.save()
-            _log_if_published(meeting, request.user, f"Added {record.display_name} to the attendance ({record.get_status_display()}).")
+            _log_if_published(
+                meeting, request.user, f"Added {record.display_name} to the attendance ({record.get_status_display()})."
+            )
         messages.success(request, f"{record.display_name} added to the attendance.")
         return redirect("governance:attendance", pk=meeting.pk)
-    return render(request, "governance/manage/attendance.html", {
-        "meeting": meeting, "group": meeting.group, "form": form,
-        "attendance": meeting.attendance.select_related("user"),
-    })
+    return render(
+        request,
+        "governance/manage/attendance.html",
+        {
+            "meeting": meeting,
+            "group": meeting.group,
+            "form": form,
+            "attendance": meeting.attendance.select_related("user"),
+        },
+    )
 
 
 @login_required
@@ -250,15 +270,25 @@ def item_edit(request, pk, item_pk=None):
                 _log_if_published(meeting, request.user, f"Added agenda item {saved.order} “{saved.title}”.")
             else:
                 if form.has_changed():
-                    _log_if_published(meeting, request.user,
-                                      f"Changed agenda item {item.order} “{form.initial.get('title')}”: {_changed_fields(form)}.")
+                    _log_if_published(
+                        meeting,
+                        request.user,
+                        f"Changed agenda item {item.order} “{form.initial.get('title')}”: {_changed_fields(form)}.",
+                    )
                 saved = form.save()
         messages.success(request, f"Agenda item {saved.order} saved.")
         return redirect("governance:manage_meeting", pk=meeting.pk)
-    return render(request, "governance/manage/item_form.html", {
-        "meeting": meeting, "group": meeting.group, "form": form, "item": item,
-        "attachment_form": AttachmentForm(prefix="attachment") if item else None,
-    })
+    return render(
+        request,
+        "governance/manage/item_form.html",
+        {
+            "meeting": meeting,
+            "group": meeting.group,
+            "form": form,
+            "item": item,
+            "attachment_form": AttachmentForm(prefix="attachment") if item else None,
+        },
+    )
 
 
 @login_required
@@ -273,7 +303,9 @@ def item_delete(request, pk, item_pk):
             item.delete()
         messages.success(request, f"Agenda item “{item.title}” deleted.")
         return redirect("governance:manage_meeting", pk=meeting.pk)
-    return render(request, "governance/manage/item_delete.html", {"meeting": meeting, "group": meeting.group, "item": item})
+    return render(
+        request, "governance/manage/item_delete.html", {"meeting": meeting, "group": meeting.group, "item": item}
+    )
 
 
 def _record_raw_file_names(request):
@@ -312,16 +344,27 @@ def _attachment_upload(request, pk, item_pk, raw_names):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         with transaction.atomic():
-            attachment = Attachment(agenda_item=item, original_name=upload.name, kind=form.kind, size=upload.size,
-                                    uploaded_by=request.user)
+            attachment = Attachment(
+                agenda_item=item, original_name=upload.name, kind=form.kind, size=upload.size, uploaded_by=request.user
+            )
             attachment.file.save(upload.name, upload, save=False)
             attachment.save()
-            _log_if_published(meeting, request.user, f"Attached “{attachment.original_name}” to agenda item {item.order}.")
+            _log_if_published(
+                meeting, request.user, f"Attached “{attachment.original_name}” to agenda item {item.order}."
+            )
         messages.success(request, f"“{attachment.original_name}” attached to item {item.order}.")
         return redirect("governance:item_edit", pk=meeting.pk, item_pk=item.pk)
-    return render(request, "governance/manage/attachment_form.html", {
-        "meeting": meeting, "group": meeting.group, "item": item, "form": form,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "governance/manage/attachment_form.html",
+        {
+            "meeting": meeting,
+            "group": meeting.group,
+            "item": item,
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -332,7 +375,9 @@ def attachment_delete(request, pk, attachment_pk):
     item = attachment.agenda_item
     if request.method == "POST":
         with transaction.atomic():
-            _log_if_published(meeting, request.user, f"Removed “{attachment.original_name}” from agenda item {item.order}.")
+            _log_if_published(
+                meeting, request.user, f"Removed “{attachment.original_name}” from agenda item {item.order}."
+            )
             attachment.file.delete(save=False)
             attachment.delete()
         messages.success(request, f"“{attachment.original_name}” removed.")
@@ -351,14 +396,22 @@ def action_edit(request, pk, action_pk=None):
             if action is None:
                 _log_if_published(meeting, request.user, f"Added the action “{saved.description[:80]}”.")
             elif form.has_changed():
-                _log_if_published(meeting, request.user,
-                                  f"Changed the action “{saved.description[:80]}”: {_changed_fields(form)}.")
+                _log_if_published(
+                    meeting, request.user, f"Changed the action “{saved.description[:80]}”: {_changed_fields(form)}."
+                )
             saved.save()
         messages.success(request, "Action saved.")
         return redirect("governance:manage_meeting", pk=meeting.pk)
-    return render(request, "governance/manage/action_form.html", {
-        "meeting": meeting, "group": meeting.group, "form": form, "action": action,
-    })
+    return render(
+        request,
+        "governance/manage/action_form.html",
+        {
+            "meeting": meeting,
+            "group": meeting.group,
+            "form": form,
+            "action": action,
+        },
+    )
 
 
 @login_required
@@ -391,4 +444,3 @@ def publish(request, pk):
     meeting.save()
     messages.success(request, "Minutes published. The public page now shows them; later changes are recorded.")
     return redirect("governance:manage_meeting", pk=meeting.pk)
-

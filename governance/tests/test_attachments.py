@@ -14,8 +14,18 @@ def upload(name, content, content_type="application/octet-stream"):
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
-@pytest.mark.parametrize("name", ["../../etc/passwd.pdf", "..\\board.pdf", "papers/board.pdf", "/tmp/x.pdf",
-                                  "C:\\Users\\chair\\board.pdf", ".hidden.pdf", "a\x00.pdf"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../etc/passwd.pdf",
+        "..\\board.pdf",
+        "papers/board.pdf",
+        "/tmp/x.pdf",
+        "C:\\Users\\chair\\board.pdf",
+        ".hidden.pdf",
+        "a\x00.pdf",
+    ],
+)
 def test_it_refuses_a_path_in_the_file_name(name):
     with pytest.raises(ValidationError) as exc:
         check_name(name)
@@ -46,7 +56,7 @@ def test_it_refuses_contents_that_do_not_match_the_name():
 
 def test_it_accepts_the_allowed_types():
     assert check_upload(upload("board.pdf", PDF)) == "pdf"
-    assert check_upload(upload("figures.csv", "school,pupils\nAshby,200\n".encode())) == "csv"
+    assert check_upload(upload("figures.csv", b"school,pupils\nAshby,200\n")) == "csv"
     assert check_upload(upload("photo.JPEG", b"\xff\xd8\xff\xe0 jfif")) == "jpg"
     assert check_upload(upload("plan.docx", b"PK\x03\x04 zip")) == "docx"
 
@@ -55,23 +65,29 @@ def multipart(filename, content):
     """A multipart body with the file name exactly as given (the test client would strip folders)."""
     boundary = "pepboundary7d1"
     body = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="attachment-file"; filename="{filename}"\r\n'
-        f"Content-Type: application/pdf\r\n\r\n"
-    ).encode() + content + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="attachment-file"; filename="{filename}"\r\n'
+            f"Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return body, f"multipart/form-data; boundary={boundary}"
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("filename", ["../../etc/board.pdf", "..\\..\\board.pdf", "papers/board.pdf",
-                                      "..&#x2F;board.pdf"])
+@pytest.mark.parametrize(
+    "filename", ["../../etc/board.pdf", "..\\..\\board.pdf", "papers/board.pdf", "..&#x2F;board.pdf"]
+)
 def test_it_refuses_an_upload_whose_name_carries_a_path(client, personas, filename):
     g = factories.group(chair=personas.chair)
     m = factories.meeting(g)
     item = AgendaItem.objects.create(meeting=m, order=1, title="Budget")
     client.force_login(personas.chair)
     body, content_type = multipart(filename, PDF)
-    response = client.generic("POST", f"/governance/manage/meetings/{m.pk}/items/{item.pk}/attachments/", body,
-                              content_type=content_type)
+    response = client.generic(
+        "POST", f"/governance/manage/meetings/{m.pk}/items/{item.pk}/attachments/", body, content_type=content_type
+    )
     assert response.status_code == 400
     assert "The file name must not contain a folder path" in response.text
     assert not Attachment.objects.exists()

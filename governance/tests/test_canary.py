@@ -26,7 +26,10 @@ def world(personas):
 def outsiders(world, client_for):
     """Anonymous, leaders of no group, and a member and a chair of another group (Y)."""
     clients = {name: client_for(name) for name in ("anonymous", "school_leader", "trust_leader")}
-    for role, roles in ((MemberRole.MEMBER, ["School leader"]), (MemberRole.CHAIR, ["Subgroup chair", "School leader"])):
+    for role, roles in (
+        (MemberRole.MEMBER, ["School leader"]),
+        (MemberRole.CHAIR, ["Subgroup chair", "School leader"]),
+    ):
         user = make_user(f"y-{role}@example.org", roles)
         Membership.objects.create(group=world.group_y, user=user, role=role)
         client = Client()
@@ -56,7 +59,9 @@ def test_errors_and_refused_posts_do_not_leak_it(world, outsiders):
     gets = [
         f"/governance/meetings/{x.pk}/attachments/{world.attachment_x_exempt.pk}/",
         f"/governance/meetings/{world.meeting_y.pk}/attachments/{world.attachment_x_exempt.pk}/",
-        "/governance/meetings/999999/", "/governance/no-such-group/", "/governance/no-such-group/meetings.ics",
+        "/governance/meetings/999999/",
+        "/governance/no-such-group/",
+        "/governance/no-such-group/meetings.ics",
     ]
     for name, client in outsiders.items():
         for url, data in posts:

@@ -29,43 +29,86 @@ def test_it_takes_a_chair_from_a_new_meeting_to_published_minutes(client_for, pe
     assert page.status_code == 200 and "/governance/manage/inclusion/meetings/new/" in page.text
 
     # Bad input first: no place or link, end before start -> the error summary names both.
-    response = chair.post("/governance/manage/inclusion/meetings/new/",
-                          {"date": day, "start_time": "16:00", "end_time": "15:00", "status": "held"})
+    response = chair.post(
+        "/governance/manage/inclusion/meetings/new/",
+        {"date": day, "start_time": "16:00", "end_time": "15:00", "status": "held"},
+    )
     assert response.status_code == 200
     assert "There is a problem" in response.text
     assert "Enter a place or an online meeting link" in response.text
     assert "The end time must be after the start time" in response.text
 
-    response = chair.post("/governance/manage/inclusion/meetings/new/",
-                          {"date": day, "start_time": "16:00", "end_time": "17:30", "place": "Civic Offices",
-                           "status": "held"})
+    response = chair.post(
+        "/governance/manage/inclusion/meetings/new/",
+        {"date": day, "start_time": "16:00", "end_time": "17:30", "place": "Civic Offices", "status": "held"},
+    )
     assert response.status_code == 302
     meeting = Meeting.objects.get(group=group)
     assert timezone.localtime(meeting.starts_at).strftime("%H:%M") == "16:00"
     assert meeting.minutes_status == MinutesStatus.DRAFT
 
     base = f"/governance/manage/meetings/{meeting.pk}"
-    assert chair.post(f"{base}/attendance/", {"attendance-name": "Pat Jones", "attendance-capacity": "Head",
-                                              "attendance-status": "present"}).status_code == 302
-    assert chair.post(f"{base}/items/new/", {"order": 1, "title": "Attendance this term",
-                                             "body": "Attendance **improved** in every phase.",
-                                             "decision": "The group noted the figures."}).status_code == 302
+    assert (
+        chair.post(
+            f"{base}/attendance/",
+            {"attendance-name": "Pat Jones", "attendance-capacity": "Head", "attendance-status": "present"},
+        ).status_code
+        == 302
+    )
+    assert (
+        chair.post(
+            f"{base}/items/new/",
+            {
+                "order": 1,
+                "title": "Attendance this term",
+                "body": "Attendance **improved** in every phase.",
+                "decision": "The group noted the figures.",
+            },
+        ).status_code
+        == 302
+    )
     # An exempt item without its paragraph is refused with a message.
-    response = chair.post(f"{base}/items/new/", {"order": 2, "title": f"School case {CANARY_EXEMPT}",
-                                                 "body": f"Details {CANARY_EXEMPT}", "is_exempt": "on"})
+    response = chair.post(
+        f"{base}/items/new/",
+        {"order": 2, "title": f"School case {CANARY_EXEMPT}", "body": f"Details {CANARY_EXEMPT}", "is_exempt": "on"},
+    )
     assert response.status_code == 200
     assert "Choose the paragraph of Schedule 12A that makes the item exempt" in response.text
-    assert chair.post(f"{base}/items/new/", {"order": 2, "title": f"School case {CANARY_EXEMPT}",
-                                             "body": f"Details {CANARY_EXEMPT}",
-                                             "decision": f"Agreed {CANARY_EXEMPT}", "is_exempt": "on",
-                                             "exempt_paragraph": "3",
-                                             "public_interest_note": "Business affairs of a school."}).status_code == 302
+    assert (
+        chair.post(
+            f"{base}/items/new/",
+            {
+                "order": 2,
+                "title": f"School case {CANARY_EXEMPT}",
+                "body": f"Details {CANARY_EXEMPT}",
+                "decision": f"Agreed {CANARY_EXEMPT}",
+                "is_exempt": "on",
+                "exempt_paragraph": "3",
+                "public_interest_note": "Business affairs of a school.",
+            },
+        ).status_code
+        == 302
+    )
     exempt = AgendaItem.objects.get(meeting=meeting, is_exempt=True)
-    assert chair.post(f"{base}/actions/new/", {"description": f"Visit the school {CANARY_EXEMPT}",
-                                               "owner": "Officer", "status": "open",
-                                               "agenda_item": exempt.pk}).status_code == 302
-    assert chair.post(f"{base}/actions/new/", {"description": "Share the attendance figures", "owner": "Chair",
-                                               "status": "open", "due_on": "2027-01-31"}).status_code == 302
+    assert (
+        chair.post(
+            f"{base}/actions/new/",
+            {
+                "description": f"Visit the school {CANARY_EXEMPT}",
+                "owner": "Officer",
+                "status": "open",
+                "agenda_item": exempt.pk,
+            },
+        ).status_code
+        == 302
+    )
+    assert (
+        chair.post(
+            f"{base}/actions/new/",
+            {"description": "Share the attendance figures", "owner": "Chair", "status": "open", "due_on": "2027-01-31"},
+        ).status_code
+        == 302
+    )
 
     # Before publishing the public sees the agenda's public titles but no minutes text.
     anonymous = Client()
@@ -109,7 +152,7 @@ def test_it_takes_a_chair_from_a_new_meeting_to_published_minutes(client_for, pe
 
 def _minutes_section(html):
     # From the attendance to the end of the shared meeting template (templates/governance/_meeting_body.html).
-    return html[html.index('<h2 class="govuk-heading-l">Attendance</h2>'):html.index("<!-- /meeting -->")]
+    return html[html.index('<h2 class="govuk-heading-l">Attendance</h2>') : html.index("<!-- /meeting -->")]
 
 
 def test_a_chair_of_one_group_gets_404_on_another(client_for, personas):
@@ -119,15 +162,27 @@ def test_a_chair_of_one_group_gets_404_on_another(client_for, personas):
     item = AgendaItem.objects.create(meeting=meeting, order=1, title="Their item")
     chair = client_for("chair")
     assert chair.get("/governance/manage/early-years/meetings/new/").status_code == 404
-    for url in (f"/governance/manage/meetings/{meeting.pk}/", f"/governance/manage/meetings/{meeting.pk}/details/",
-                f"/governance/manage/meetings/{meeting.pk}/items/{item.pk}/",
-                f"/governance/manage/meetings/{meeting.pk}/preview/"):
+    for url in (
+        f"/governance/manage/meetings/{meeting.pk}/",
+        f"/governance/manage/meetings/{meeting.pk}/details/",
+        f"/governance/manage/meetings/{meeting.pk}/items/{item.pk}/",
+        f"/governance/manage/meetings/{meeting.pk}/preview/",
+    ):
         assert chair.get(url).status_code == 404, url
-    assert chair.post(f"/governance/manage/meetings/{meeting.pk}/items/{item.pk}/",
-                      {"order": 1, "title": "Hijacked"}).status_code == 404
+    assert (
+        chair.post(
+            f"/governance/manage/meetings/{meeting.pk}/items/{item.pk}/", {"order": 1, "title": "Hijacked"}
+        ).status_code
+        == 404
+    )
     assert chair.post(f"/governance/manage/meetings/{meeting.pk}/publish/").status_code == 404
-    assert chair.post("/governance/manage/early-years/meetings/new/",
-                      {"date": "2027-01-01", "start_time": "10:00", "place": "X", "status": "planned"}).status_code == 404
+    assert (
+        chair.post(
+            "/governance/manage/early-years/meetings/new/",
+            {"date": "2027-01-01", "start_time": "10:00", "place": "X", "status": "planned"},
+        ).status_code
+        == 404
+    )
     item.refresh_from_db()
     assert item.title == "Their item" and not Meeting.objects.filter(group=other).exclude(pk=meeting.pk).exists()
     assert can_edit(personas.chair, mine) and not can_edit(personas.chair, other)
@@ -148,8 +203,12 @@ def test_exempt_items_are_for_officers_admins_and_the_groups_own_members(persona
     assert can_see_exempt(personas.chair, group) and can_see_exempt(personas.officer, group)
     assert can_see_exempt(personas.admin, group)
     assert not can_see_exempt(personas.school_leader, group)
-    Membership.objects.create(group=group, user=personas.school_leader, role=MemberRole.MEMBER,
-                              ends_on=timezone.localdate() - datetime.timedelta(days=1))
+    Membership.objects.create(
+        group=group,
+        user=personas.school_leader,
+        role=MemberRole.MEMBER,
+        ends_on=timezone.localdate() - datetime.timedelta(days=1),
+    )
     assert not can_see_exempt(personas.school_leader, group), "a past member no longer sees exempt items"
     Membership.objects.create(group=group, user=personas.trust_leader, role=MemberRole.MEMBER)
     assert can_see_exempt(personas.trust_leader, group)
@@ -171,7 +230,11 @@ def test_it_records_edits_made_after_publishing(client_for, personas):
     admin.post(f"{base}/items/new/", {"order": 2, "title": "Added later", "body": "x"})
     log = list(EditLog.objects.filter(meeting=meeting).order_by("at", "pk"))
     assert [entry.user for entry in log] == [personas.chair, personas.chair, personas.admin]
-    assert "Changed agenda item 1 “Budget”" in log[0].what and "title" in log[0].what and "minutes of the item" in log[0].what
+    assert (
+        "Changed agenda item 1 “Budget”" in log[0].what
+        and "title" in log[0].what
+        and "minutes of the item" in log[0].what
+    )
     assert "Late Comer" in log[1].what and "Added agenda item 2 “Added later”" in log[2].what
     assert all(entry.at <= timezone.now() for entry in log)
     # The editor lists the changes; the public page says the minutes were amended, without the details.
@@ -189,6 +252,48 @@ def test_the_upload_page_still_checks_csrf(personas):
     strict.force_login(personas.chair)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = strict.post(f"/governance/manage/meetings/{meeting.pk}/items/{item.pk}/attachments/",
-                           {"attachment-file": SimpleUploadedFile("a.txt", b"hello")})
+    response = strict.post(
+        f"/governance/manage/meetings/{meeting.pk}/items/{item.pk}/attachments/",
+        {"attachment-file": SimpleUploadedFile("a.txt", b"hello")},
+    )
     assert response.status_code == 403
+
+
+def test_minutes_are_approved_as_a_correct_record_at_a_later_meeting(client_for, personas):
+    group = factories.group(chair=personas.chair)
+    earlier = factories.meeting(group, days=-60, status="held")
+    AgendaItem.objects.create(meeting=earlier, order=1, title="Budget", body="Agreed.")
+    later = factories.meeting(group, days=-2, status="held")
+    chair = client_for("chair")
+    chair.post(f"/governance/manage/meetings/{earlier.pk}/publish/")
+    local = timezone.localtime(earlier.starts_at)
+    response = chair.post(
+        f"/governance/manage/meetings/{earlier.pk}/details/",
+        {
+            "date": local.date().isoformat(),
+            "start_time": local.strftime("%H:%M"),
+            "place": "Civic Offices",
+            "status": "held",
+            "approved_at_meeting": later.pk,
+        },
+    )
+    assert response.status_code == 302
+    earlier.refresh_from_db()
+    assert earlier.minutes_status == MinutesStatus.APPROVED and earlier.approved_at_meeting == later
+    page = Client().get(f"/governance/meetings/{earlier.pk}/").text
+    assert "approved as a correct record at the" in page and later.get_absolute_url() in page
+    assert earlier.get_absolute_url() in Client().get(later.get_absolute_url()).text
+    assert "approved at the meeting" not in EditLog.objects.get(meeting=earlier).what  # logged as a detail change
+    assert "minutes approved as a correct record at" in EditLog.objects.get(meeting=earlier).what
+
+
+def test_minutes_of_a_meeting_yet_to_happen_cannot_be_published(client_for, personas):
+    group = factories.group(chair=personas.chair)
+    meeting = factories.meeting(group, days=7)
+    AgendaItem.objects.create(meeting=meeting, order=1, title="Welcome")
+    chair = client_for("chair")
+    preview = chair.get(f"/governance/manage/meetings/{meeting.pk}/preview/")
+    assert "The meeting has not taken place yet" in preview.text and "Publish the minutes" not in preview.text
+    chair.post(f"/governance/manage/meetings/{meeting.pk}/publish/")
+    meeting.refresh_from_db()
+    assert meeting.minutes_status == MinutesStatus.DRAFT

@@ -10,8 +10,13 @@ pytestmark = pytest.mark.django_db
 
 
 def counts():
-    return (Group.objects.count(), Meeting.objects.count(), AgendaItem.objects.count(), Membership.objects.count(),
-            Meeting.objects.filter(minutes_status=MinutesStatus.APPROVED).count())
+    return (
+        Group.objects.count(),
+        Meeting.objects.count(),
+        AgendaItem.objects.count(),
+        Membership.objects.count(),
+        Meeting.objects.filter(minutes_status=MinutesStatus.APPROVED).count(),
+    )
 
 
 def test_the_demo_builds_a_board_with_subgroups_and_a_year_of_meetings_once():

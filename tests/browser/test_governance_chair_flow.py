@@ -1,0 +1,87 @@
+"""Governance in a real browser: a chair writes and publishes minutes; axe on every governance page."""
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+
+from governance.models import Group, MemberRole, Membership
+from governance.tests import matrix
+from tests.browser.conftest import axe_violations, screenshot
+from tests.world import CANARY_EXEMPT, build_world
+
+# serialized_rollback: an earlier transactional test flushes the role groups the migrations created.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_a_chair_publishes_minutes_with_an_exempt_item(page_as, personas):
+    group = Group.objects.create(name="Inclusion", slug="inclusion", remit="SEN and wellbeing.")
+    Membership.objects.create(group=group, user=personas.chair, role=MemberRole.CHAIR)
+    page = page_as("chair")
+    page.goto("/governance/manage/")
+    page.get_by_role("link", name="Add a meeting of the Inclusion").click()
+    day = timezone.localdate() - datetime.timedelta(days=2)
+    page.get_by_label("Date").fill(day.isoformat())
+    page.get_by_label("Start time").fill("16:00")
+    page.get_by_label("Status").select_option("held")
+    page.get_by_role("button", name="Create meeting").click()
+    # Forgot the place: the error summary says so and links to the field.
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert "Enter a place or an online meeting link" in page.locator(".govuk-error-summary").inner_text()
+    page.get_by_label("Place").fill("Civic Offices")
+    page.get_by_role("button", name="Create meeting").click()
+    assert "Meeting created" in page.content()
+
+    page.get_by_role("link", name="Add an agenda item").click()
+    page.get_by_label("Title").fill("Attendance this term")
+    page.get_by_label("Minutes of the item (Markdown)").fill("Attendance **improved**.")
+    page.get_by_role("button", name="Save item").click()
+    page.get_by_role("link", name="Add an agenda item").click()
+    page.get_by_label("Title").fill(f"School case {CANARY_EXEMPT}")
+    page.get_by_label("Minutes of the item (Markdown)").fill(f"Details {CANARY_EXEMPT}")
+    page.get_by_label("Exempt item: the press and public are excluded").check()
+    page.get_by_label("Schedule 12A paragraph").select_option("3")
+    page.get_by_role("button", name="Save item").click()
+
+    page.get_by_role("link", name="Preview and publish the minutes").click()
+    assert CANARY_EXEMPT not in page.content()
+    assert "Exempt item under paragraph 3 of Schedule 12A" in page.content()
+    assert not axe_violations(page)
+    screenshot(page, "governance-chair-preview")
+    page.get_by_role("button", name="Publish the minutes").click()
+    assert "Minutes published" in page.content()
+    screenshot(page, "governance-chair-editor")
+
+    public = page_as("anonymous")
+    public.goto(page.url.replace("/manage/meetings/", "/meetings/"))
+    html = public.content()
+    assert "<strong>improved</strong>" in html and CANARY_EXEMPT not in html
+    assert "Exempt item under paragraph 3 of Schedule 12A of the Local Government Act 1972" in html
+    screenshot(public, "governance-public-meeting-exempt-notice")
+
+
+def test_every_governance_page_passes_axe(page_as, personas):
+    world = build_world(personas)
+    report = {}
+    pages = {}
+    for route in matrix.ROUTES:
+        if not route.a11y:
+            continue
+        page = pages.get(route.a11y) or page_as(route.a11y)
+        pages[route.a11y] = page
+        url = route.url(world)
+        response = page.goto(url)
+        assert response.status < 400, f"{url} as {route.a11y}: {response.status}"
+        violations = axe_violations(page)
+        screenshot(page, re.sub(r"[^a-z0-9]+", "-", f"gov-{route.name}-{route.a11y}-{url}".lower())[:90])
+        if violations:
+            report[f"{url} as {route.a11y}"] = violations
+    # Error states of the forms too.
+    chair = pages["chair"]
+    chair.goto(f"/governance/manage/meetings/{world.meeting_x.pk}/items/new/")
+    chair.get_by_role("button", name="Save item").click()
+    violations = axe_violations(chair)
+    if violations:
+        report["item form with errors"] = violations
+    assert not report, report
