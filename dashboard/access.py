@@ -1,0 +1,37 @@
+"""Who may open what: officers and admins see every school; leaders only their own; others get 404."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from pep_portal.roles import is_admin, is_officer
+from schools.models import School
+
+
+def officer_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_officer(request.user):
+            raise Http404("Not found")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def admin_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_admin(request.user):
+            raise Http404("Not found")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def visible_school(user, urn):
+    """The school with this URN if the user may see its dashboard; 404 otherwise (no hint it exists)."""
+    return get_object_or_404(School.objects.visible_to(user).select_related("la"), urn=urn)

@@ -1,0 +1,137 @@
+"""Reads the dashboard pages share. Every function runs a fixed number of queries, whatever the number
+of schools, so page query counts do not grow with the partnership."""
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.db.models import Count, OuterRef, Subquery
+
+from pep_portal import charts
+from schools.models import Benchmark, Measure, Value
+
+from . import ratings
+from .models import PriorityOverride, SchoolRating, year_label
+
+PHASE_NAMES = {"": "", "PRI": "primary", "SEC": "secondary", "SPE": "special"}
+
+
+def measure_labels(codes):
+    """code -> short label, from the measures table where it has the code, else the engine's label."""
+    known = dict(Measure.objects.filter(code__in=list(codes)).values_list("code", "short_label"))
+    return {code: known.get(code) or _engine_label(code) for code in codes}
+
+
+def _engine_label(code):
+    try:
+        return ratings.measure_info(code).label
+    except ratings.UnknownMeasure:
+        return code
+
+
+def core_codes(run):
+    if run is None:
+        return list(ratings.DEFAULT_CORE_CODES)
+    try:
+        return run.rule_set.engine().core_codes
+    except ratings.RatingError:
+        return list(ratings.DEFAULT_CORE_CODES)
+
+
+def priority_counts(run):
+    if run is None:
+        return {}
+    return dict(
+        SchoolRating.objects.filter(run=run).values_list("priority").annotate(n=Count("id")).values_list(
+            "priority", "n"
+        )
+    )
+
+
+def active_override_priority():
+    """A subquery: the school's active best-fit priority, or NULL."""
+    return Subquery(
+        PriorityOverride.objects.active().filter(school_id=OuterRef("school_id")).values("priority")[:1]
+    )
+
+
+def overrides_for(school_ids):
+    return {
+        o.school_id: o
+        for o in PriorityOverride.objects.active().filter(school_id__in=list(school_ids)).select_related("set_by")
+    }
+
+
+def fmt(value, unit=""):
+    if value is None:
+        return ""
+    return ratings._num(value) + ("%" if unit == "percent" else "")
+
+
+def benchmark_series(codes, la_codes=None, phases=None):
+    """{code: {(area label, phase): {year: value}}} for England and the partnership's LA rows."""
+    la_codes = list(la_codes or settings.PARTNERSHIP_LA_CODES)
+    rows = Benchmark.objects.filter(measure__code__in=list(codes), area__in=["england", "la"]).values_list(
+        "measure__code", "area", "la_code", "phase", "year", "value"
+    )
+    out = defaultdict(lambda: defaultdict(dict))
+    for code, area, la_code, phase, year, value in rows:
+        if area == "la" and la_code not in la_codes:
+            continue
+        if phases is not None and phase not in phases:
+            continue
+        name = "England" if area == "england" else ("LA" if len(la_codes) == 1 else f"LA {la_code}")
+        out[code][(name, phase)][year] = value
+    return out
+
+
+def measure_charts(codes, labels, units, school_series=None, *, prefix="chart", la_codes=None, phases=None):
+    """One line chart and table per measure: the school (if given), the LA and England over years."""
+    bench = benchmark_series(codes, la_codes, phases)
+    out = []
+    for i, code in enumerate(codes):
+        series = []
+        if school_series is not None and school_series.get(code):
+            series.append(("This school", school_series[code]))
+        for (name, phase), by_year in sorted(bench.get(code, {}).items(), key=lambda kv: (kv[0][0] != "LA", kv[0])):
+            phase_name = PHASE_NAMES.get(phase, phase)
+            series.append((f"{name} ({phase_name})" if phase_name else name, by_year))
+        years = sorted({y for _, by_year in series for y in by_year})
+        if not years:
+            continue
+        x = [year_label(y) for y in years]
+        unit = units.get(code, "")
+        figure = charts.line_chart(
+            labels[code], x, [(name, [by_year.get(y) for y in years]) for name, by_year in series],
+            y_title="%" if unit == "percent" else "score",
+        )
+        out.append({
+            "code": code,
+            "label": labels[code],
+            "chart_id": f"{prefix}-{i}",
+            "figure_json": charts.to_json(figure),
+            "years": x,
+            "rows": [{"name": name, "cells": [fmt(by_year.get(y), unit) for y in years]} for name, by_year in series],
+        })
+    return out
+
+
+def school_series(school, codes):
+    """{code: {year: value}} of the school's own published figures (markers left out)."""
+    out = defaultdict(dict)
+    for code, year, value in Value.objects.filter(school=school, measure__code__in=list(codes)).values_list(
+        "measure__code", "year", "value"
+    ):
+        if value is not None:
+            out[code][year] = value
+    return out
+
+
+def units_for(codes):
+    known = dict(Measure.objects.filter(code__in=list(codes)).values_list("code", "unit"))
+    out = {}
+    for code in codes:
+        try:
+            out[code] = known.get(code) or ratings.measure_info(code).unit
+        except ratings.UnknownMeasure:
+            out[code] = ""
+    return out
