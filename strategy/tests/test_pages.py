@@ -249,3 +249,18 @@ def test_the_admin_pages_for_strategy_content_open_for_a_partnership_admin(clien
     page = admin.get(f"/admin/strategy/target/{target.pk}/change/").content.decode()
     assert "Computed progress" in page and "4.0 percentage points worse than England" in page
     assert client_for("officer").get("/admin/strategy/target/").status_code == 302
+
+
+def test_the_governance_tag_costs_the_same_queries_for_many_groups(world, rf):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from governance.models import Group
+
+    groups = [world["group"]] + [Group.objects.create(name=f"G{i}", slug=f"g-{i}") for i in range(5)]
+    request = rf.get("/governance/")
+    tpl = Template("{% load strategy_tags %}{% for g in groups %}{% led_objectives g %}{% endfor %}")
+    with CaptureQueriesContext(connection) as queries:
+        html = tpl.render(Context({"groups": groups, "request": request}))
+    assert len(queries) == 2
+    assert html.count("does not lead an objective") == 5 and "Objective 5: Raise standards" in html
