@@ -6,6 +6,7 @@ Register categories follow PRODUCT.md ("Register categories"): the governance ca
 """
 
 import datetime
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from schools.models import Governance, LocalAuthority, Phase, School, SchoolLink, Trust, TrustLink
 
-from .pipeline import Kind, Plan, bulk_upsert, compare, load_existing, register_kind
+from .pipeline import Kind, Plan, bulk_upsert, compare, fast_upsert, load_existing, register_kind
 
 # ------------------------------------------------------------------------------------------ mapping
 LA_MAINTAINED_TYPES = {
@@ -124,6 +125,8 @@ class BadValue(ValueError):
 
 
 def parse_int(text):
+    if text.isdigit():  # the common case, fast
+        return int(text)
     text = (text or "").strip().replace(",", "")
     if text.lower() in EMPTY_MARKERS:
         return None
@@ -149,13 +152,22 @@ def parse_percent(text):
     return value.quantize(Decimal("0.1"))
 
 
+DMY = re.compile(r"(\d{1,2})[-/](\d{1,2})[-/](\d{4})")
 DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M", "%d-%m-%y")
 
 
+@functools.lru_cache(maxsize=20000)
 def parse_date(text):
     text = (text or "").strip()
     if text.lower() in EMPTY_MARKERS:
         return None
+    m = DMY.fullmatch(text)
+    if m:  # GIAS dd-mm-yyyy, the common case: no strptime
+        try:
+            value = datetime.date(int(m[3]), int(m[2]), int(m[1]))
+        except ValueError:
+            raise BadValue(f"{text[:40]!r} is not a date") from None
+        return None if value.year < 1901 else value
     for fmt in DATE_FORMATS:
         try:
             value = datetime.datetime.strptime(text, fmt).date()
@@ -331,12 +343,19 @@ class EstablishmentsKind(Kind):
         la_ids = dict(LocalAuthority.objects.filter(code__in=las).values_list("code", "id"))
         fields = [f for f in plan.payload["fields"] if f != "la_code"]
         now = timezone.now()
-        objs = []
-        for urn, values in plan.payload["to_write"]:
-            obj = School(urn=urn, la_id=la_ids[values["la_code"]], updated_at=now,
-                         **{f: _default(f, values[f]) for f in fields})
-            objs.append(obj)
-        return bulk_upsert(School, objs, unique_fields=["urn"], update_fields=[*fields, "la", "updated_at"])
+        rows = [{"urn": urn, "la_id": la_ids[values["la_code"]], "updated_at": now,
+                 **{f: _default(f, values[f]) for f in fields}} for urn, values in plan.payload["to_write"]]
+        # New schools need every non-null column: fill those the file does not have with model defaults.
+        missing = [f for f in DEFAULTS if f not in fields]
+        for row in rows:
+            for f in missing:
+                row[f] = DEFAULTS[f]
+        return fast_upsert(School, rows, unique_fields=["urn"], update_fields=[*fields, "la_id", "updated_at"])
+
+
+# Columns a new school row needs when the file has no column for them (not updated on existing rows).
+DEFAULTS = {f.attname: (f.get_default() if f.has_default() else ("" if f.get_internal_type() == "CharField" else None))
+            for f in School._meta.concrete_fields if f.attname not in ("id", "urn", "la_id", "updated_at")}
 
 
 def _default(fname, value):

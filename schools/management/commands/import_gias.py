@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from schools.imports.gias import REGISTER_KINDS
-from schools.imports.pipeline import ImportProblem, read_table, recognise, report_lines, run_path
+from schools.imports.pipeline import peek_kind, report_lines, run_path
 from schools.models import ImportRecord
 
 
@@ -40,8 +40,7 @@ class Command(BaseCommand):
         # Register before groups before links, whatever order the files were given in.
         from schools.imports.pipeline import get_kind
 
-        try:
-            k = get_kind(kind) if kind else recognise(read_table(path.read_bytes(), path.name))
-            return k.order
-        except ImportProblem:
-            return 0
+        with open(path, "rb") as fh:
+            head = fh.read(65536)
+        k = get_kind(kind) if kind else peek_kind(head, path.name)
+        return k.order if k else 0
