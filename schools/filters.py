@@ -23,10 +23,11 @@ class SchoolFilter(django_filters.FilterSet):
     type_name = django_filters.ChoiceFilter(label="Type", choices=[], empty_label="Any type")
     governance = django_filters.ChoiceFilter(label="Governance", choices=Governance.choices, empty_label="Any")
     trust = django_filters.ModelChoiceFilter(label="Trust", queryset=Trust.objects.none(), method="in_trust",
-                                             empty_label="Any trust")
+                                             empty_label="Any trust", to_field_name="uid")
     ofsted = django_filters.ChoiceFilter(label="Ofsted", choices=OFSTED_CHOICES, method="by_ofsted",
                                          empty_label="Any")
-    cluster = django_filters.ModelChoiceFilter(label="Cluster", queryset=Cluster.objects.none(), empty_label="Any")
+    cluster = django_filters.ModelChoiceFilter(label="Cluster", field_name="clusters", queryset=Cluster.objects.none(),
+                                               empty_label="Any")
     closed = django_filters.BooleanFilter(label="Include closed schools", method="include_closed",
                                           widget=forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"}))
 
