@@ -101,7 +101,15 @@ def overview(request):
         "page": page,
         "charts": queries.measure_charts(codes, labels, units, prefix="measure-chart"),
         "year_label": year_label(run.year) if run else "",
+        "trend_years": _trend_years(run),
     })
+
+
+def _trend_years(run):
+    try:
+        return run.rule_set.engine().trend_years if run else 3
+    except ratings.RatingError:
+        return 3
 
 
 def leader_home(request):
@@ -201,7 +209,11 @@ def school_detail(request, urn):
     for m in measures:
         m.label = labels.get(m.measure_code, m.measure_code)
         m.value_text = queries.fmt(m.value, units.get(m.measure_code))
-        m.comparator_text = queries.fmt(m.comparator, units.get(m.measure_code))
+        comparator_text = queries.fmt(m.comparator, units.get(m.measure_code))
+        # A fixed comparator is its own name ("0"); others read "65% national".
+        m.comparator_label = (
+            comparator_text if m.comparator_name == ratings._num(m.comparator) else f"{comparator_text} {m.comparator_name}"
+        )
     phases, absence_phase = ratings.classify_school(
         school.phase_name or school.phase, school.type_name,
         special_flag=school.governance in runs.SPECIAL_GOVERNANCE or school.phase == "special")
@@ -222,7 +234,15 @@ def school_detail(request, urn):
         "form": form,
         "trust": _current_trust(school),
         "year_label": year_label(run.year) if run else "",
+        "trend_years": _trend_years(run),
     })
+
+
+def _trend_years(run):
+    try:
+        return run.rule_set.engine().trend_years if run else 3
+    except ratings.RatingError:
+        return 3
 
 
 def _current_trust(school):
