@@ -37,6 +37,10 @@ def load(stdout=None, folder=DEMO_DIR):
         if record.status != ImportRecord.Status.DONE:
             raise RuntimeError(f"demo import refused: {record.message}")
     _clusters(data)
+    # Performance files for the same schools (KS2, KS4, absence, census, Ofsted), imported the same way.
+    from . import demo_performance
+
+    demo_performance.load(stdout=stdout, out_dir=Path(folder) / "performance")
 
 
 def _clusters(data):

@@ -20,7 +20,7 @@ class ImportUploadForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", "Recognise it from the file")] + [
-            (code, kind.label) for code, kind in kinds().items()
+            (code, kind.label) for code, kind in kinds().items() if getattr(kind, "selectable", True)
         ]
 
     def clean_file(self):

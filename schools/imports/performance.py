@@ -634,28 +634,27 @@ class PerformanceKind(Kind):
             "ofsted": ofsted_updates, "year": parsed.year,
         }
         plan.summary = {
-            "profile": profile.label,
-            "academic_year": profiles.year_label(parsed.year) if parsed.year else "",
-            "year_from": recognised.year_source,
-            "columns_used": ", ".join(f"{k} <- {v}" for k, v in parsed.columns_used.items()),
-            "school_rows": len(parsed.schools),
-            "schools_in_register": len(matched),
-            "schools_not_in_register": len(unknown),
-            "summary_rows": len(parsed.benchmarks),
-            "figures_new": counts["new"],
-            "figures_changed": counts["changed"],
-            "figures_unchanged": counts["unchanged"],
+            "file profile": profile.label,
+            "year read from": recognised.year_source,
+            "columns used": ", ".join(f"{k} from {v}" for k, v in parsed.columns_used.items()),
+            "school rows": len(parsed.schools),
+            "schools in the register": len(matched),
+            "schools not in the register (skipped)": len(unknown),
+            "LA and England rows": len(parsed.benchmarks),
+            "figures new": counts["new"],
+            "figures changed": counts["changed"],
+            "figures unchanged": counts["unchanged"],
         }
         if counts["final_kept"]:
-            plan.summary["final_figures_kept"] = counts["final_kept"]
+            plan.summary["final figures kept"] = counts["final_kept"]
             ctx.warn(None, "", f"{counts['final_kept']:,} figures already come from a final file for this year and "
                      "were kept (provisional figures do not replace final ones)", code="final_kept")
         if profile.kind == "ofsted":
-            plan.summary["ofsted_ratings_updated"] = len(ofsted_updates)
+            plan.summary["Ofsted judgements updated"] = len(ofsted_updates)
         if urns and not matched:
             plan.summary["note"] = "no schools of the partnership in this file"
         for note in profile.notes:
-            plan.summary.setdefault("profile_note", note)
+            plan.summary.setdefault("about this year", note)
         return plan
 
     @staticmethod
@@ -766,6 +765,7 @@ class NotImportedKind(Kind):
     code = "not_imported"
     label = "DfE files the portal does not import (destinations, MAT performance, school information)"
     order = 999
+    selectable = False  # recognised only to explain the refusal; not offered in the upload form
 
     def score(self, table):
         return 90 if profiles._not_imported(table.header) and profiles.guess_kind(table.header) is None else 0

@@ -73,7 +73,7 @@ def test_it_attaches_surrey_ks2_values_with_cohort_and_source(surrey):
     v = value(145543, "ks2_rwm_exp", 2018)
     assert (v.value, v.marker, v.cohort, v.source_id) == (78.0, "", int(row["TELIG"]), record.pk)
     assert value(145543, "ks2_read_prog", 2018).value == float(row["READPROG"])
-    assert record.report["summary"]["schools_in_register"] == 216
+    assert record.report["summary"]["schools in the register"] == 216
     assert record.report["warning_counts"]["unknown_urn"] == 23
 
 
@@ -177,7 +177,7 @@ def test_provisional_figures_do_not_replace_final_ones(surrey):
     record = import_path(perf_file("dfe_ptables_2018-19_815_northyorks_ks4provisional.csv"))
     assert record.status == ImportRecord.Status.DONE
     assert list(Benchmark.objects.exclude(area="la").order_by("pk").values_list()) == england
-    assert record.report["summary"]["final_figures_kept"] == 8  # two England rows x four measures
+    assert record.report["summary"]["final figures kept"] == 8  # two England rows x four measures
     assert record.report["warning_counts"]["final_kept"] == 1
     assert bench("ks4_att8", 2018, "la", "815").value == 48.6  # North Yorkshire's own row is new
     assert ValueChange.objects.count() == 0
