@@ -140,7 +140,9 @@ def celery_worker_process(settings):
     procs = []
 
     def start(broker_url=None, extra_env=None):
-        run_env = {**env, **(extra_env or {})}
+        # The refresh watchdog at worker start (dashboard.tasks) would start a refresh in the test
+        # database; tests that want it pass PEP_REFRESH_WATCHDOG_AT_START="1".
+        run_env = {**env, "PEP_REFRESH_WATCHDOG_AT_START": "0", **(extra_env or {})}
         if broker_url:
             run_env["CELERY_BROKER_URL"] = broker_url
         proc = subprocess.Popen(

@@ -273,3 +273,7 @@ class DashboardAccess(models.Model):
 
     def __str__(self):
         return f"{self.user} opened {self.school} at {self.at:%Y-%m-%d %H:%M}"
+
+
+# The nightly refresh keeps its own records beside these (issue 6).
+from .refresh_models import RefreshLock, RefreshRun  # noqa: E402,F401

@@ -110,9 +110,23 @@ def compute(year=None, rule_set=None, rating_date=None):
             measure_id__in=list(measures), year__lte=year, area__in=["england", "la"]
         ).values_list("area", "la_code", "measure_id", "year", "phase", "value", "marker")
     )
-    facts = [school_facts(s) for s in schools]
-    results = ratings.rate_all(engine_rules, facts, figures, year, comparators, rating_date)
+    facts = [_naming_the_school(s, school_facts, s) for s in schools]
+    try:
+        results = ratings.rate_all(engine_rules, facts, figures, year, comparators, rating_date)
+    except Exception:
+        # Rate again one school at a time, only to say whose data raised (issue 6: the error names the school).
+        for s, fact in zip(schools, facts, strict=True):
+            _naming_the_school(s, ratings.rate_school, engine_rules, fact, figures.get(fact.key, {}), year,
+                               comparators, rating_date)
+        raise
     return Computed(year=year, rule_set=rule_set, schools=schools, results=results)
+
+
+def _naming_the_school(school, fn, *args):
+    try:
+        return fn(*args)
+    except Exception as exc:
+        raise ratings.RatingError(f"{school.name} (URN {school.urn}): {type(exc).__name__}: {exc}") from exc
 
 
 def run_ratings(year=None, rule_set=None, triggered_by=None, *, rating_date=None):

@@ -1,0 +1,84 @@
+"""The refresh admin page: run history, "run now" (queued as a task) and its progress. Admins only (others 404)."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from pep_portal.roles import is_admin
+
+from . import refresh
+from .refresh_models import RefreshRun
+
+
+def admin_only(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_admin(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@admin_only
+def history(request):
+    runs = RefreshRun.objects.history()
+    page = Paginator(runs, 30).get_page(request.GET.get("page"))
+    active = RefreshRun.objects.active().order_by("-created_at").first()
+    return render(request, "dashboard/refresh.html", {
+        "page": page, "active": active, **refresh.last_run_summary(), "schedule": schedule_text(),
+    })
+
+
+@admin_only
+def run_now(request):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    row = refresh.request_run(request.user)
+    if row.status == RefreshRun.Status.DONE:
+        messages.success(request, f"The refresh finished: {row.schools_rated} schools rated, "
+                                  f"{row.priorities_changed} priorities changed.")
+    elif row.status in (RefreshRun.Status.QUEUED, RefreshRun.Status.RUNNING):
+        messages.info(request, "The refresh is queued. This page shows its progress.")
+    return redirect("refresh:detail", pk=row.pk)
+
+
+@admin_only
+def detail(request, pk):
+    row = get_object_or_404(RefreshRun.objects.select_related("triggered_by", "rating_run"), pk=pk)
+    return render(request, "dashboard/refresh_detail.html", {
+        "run": row, "running": not row.finished, "log_lines": [line for line in row.log.splitlines() if line],
+    })
+
+
+@admin_only
+def status(request, pk):
+    row = get_object_or_404(RefreshRun, pk=pk)
+    return JsonResponse({
+        "id": row.pk,
+        "status": row.status,
+        "status_label": row.get_status_display(),
+        "step": row.step,
+        "done": row.finished,
+        "attempts": row.attempts,
+        "schools_rated": row.schools_rated,
+        "priorities_changed": row.priorities_changed,
+        "error": row.error,
+        "started_at": row.started_at.isoformat() if row.started_at else None,
+        "finished_at": row.finished_at.isoformat() if row.finished_at else None,
+    })
+
+
+def schedule_text():
+    due = refresh.last_scheduled_time()
+    if due is None:
+        return "The nightly refresh is switched off (django-celery-beat, in the Django admin)."
+    return (f"The nightly refresh is due each night at {due:%H:%M} ({due.tzinfo}); the last time it was due was "
+            f"{timezone.localtime(due):%-d %B %Y at %H:%M}. Change the schedule in the Django admin "
+            "under Periodic tasks.")
