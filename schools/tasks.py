@@ -15,4 +15,4 @@ def run_import(record_id):
     record = ImportRecord.objects.filter(pk=record_id).first()
     if record is None:
         return "missing"
-    return confirm(record).status
+    return confirm(record, resume=True).status

@@ -460,12 +460,15 @@ def read_stored(record):
         return fh.read()
 
 
-def confirm(record, *, user=None, la_codes=None, _analysis=None):
+def confirm(record, *, user=None, la_codes=None, _analysis=None, resume=False):
     """Validate again against the database as it is now, then write in one short transaction.
 
     (`_analysis` is run_file's own validation of a moment ago, so a command validates once.)
+    `resume=True` (the Celery task) also takes a RUNNING import: a worker killed mid-run wrote
+    nothing (one transaction), so running it again is safe.
     """
-    if record.status not in (ImportRecord.Status.PREVIEWED, ImportRecord.Status.QUEUED):
+    allowed = (ImportRecord.Status.PREVIEWED, ImportRecord.Status.QUEUED)
+    if record.status not in allowed + ((ImportRecord.Status.RUNNING,) if resume else ()):
         return record
     record.status = ImportRecord.Status.RUNNING
     record.progress = 0
