@@ -681,7 +681,8 @@ def rate_school(rule_set, school, figures, year, comparators, rating_date, _ctx=
         school.ofsted_date, rating_date, rule_set.inspection_age_years
     )
     flags = [
-        f"trend: {measure_info(m.measure).label} worse than {m.comparator_name} {rule_set.trend_years} years running"
+        f"trend: {measure_info(m.measure).label} worse than {m.comparator_name} in each of the last "
+        f"{rule_set.trend_years} years with data"
         for m in results
         if m.trend and m.core
     ]
