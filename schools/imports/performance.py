@@ -188,23 +188,25 @@ def _values(parsed, state, number, row):
     out = {}
     seen = state.setdefault("seen", {})  # national files repeat the same few thousand cell texts
     for code, unit, positions, is_sum, label in state["measures"]:
-        if not is_sum:
+        if is_sum:
+            text = tuple(_cell(row, p) for p in positions)
+        else:
             text = row[positions[0]] if positions[0] < len(row) else ""
-            hit = seen.get((text, unit))
-            if hit is not None:
-                out[code] = hit
-                continue
+        hit = seen.get((text, unit))
+        if hit is not None:
+            out[code] = hit
+            continue
         try:
             if is_sum:
-                parts = [parse_cell(_cell(row, p), unit) for p in positions]
+                parts = [parse_cell(t, unit) for t in text]
                 marker = next((mk for _, mk in parts if mk), "")
                 if marker:
-                    out[code] = (None, marker)
+                    out[code] = seen[(text, unit)] = (None, marker)
                 else:
                     total = round(sum(v for v, _ in parts), 4)
                     if unit == "percent" and total > 100:
                         raise CellError(f"the parts add up to {total:g}%, over 100", "parts adding up to at most 100%")
-                    out[code] = (total, "")
+                    out[code] = seen[(text, unit)] = (total, "")
             else:
                 out[code] = seen[(text, unit)] = parse_cell(text, unit)
         except CellError as exc:
