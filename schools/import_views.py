@@ -21,6 +21,15 @@ BACKGROUND_BYTES = getattr(settings, "IMPORT_BACKGROUND_BYTES", 2 * 1024 * 1024)
 BACKGROUND_ROWS = getattr(settings, "IMPORT_BACKGROUND_ROWS", 20000)
 
 
+WARNING_LABELS = {
+    "outside_partnership": "Rows for schools outside the partnership's local authorities (skipped)",
+    "not_in_register": "Rows for schools not in the register (skipped)",
+    "bad_value": "Values that could not be read (left empty)",
+    "unknown_phase": "Phases GIAS does not use (read as not applicable)",
+    "unknown_status": "Statuses GIAS does not use (read as open)",
+}
+
+
 def admin_only(view):
     @login_required
     @wraps(view)
@@ -65,7 +74,8 @@ def detail(request, pk):
     return render(request, "schools/imports/detail.html", {
         "record": record, "report": report,
         "running": record.status in (ImportRecord.Status.QUEUED, ImportRecord.Status.RUNNING),
-        "warning_counts": sorted((report.get("warning_counts") or {}).items()),
+        "warning_counts": [(WARNING_LABELS.get(code, code.replace("_", " ").capitalize()), n)
+                           for code, n in sorted((report.get("warning_counts") or {}).items())],
         "summary": sorted((report.get("summary") or {}).items()),
     })
 
