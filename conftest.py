@@ -88,6 +88,45 @@ def client_for(client, personas):
     return make
 
 
+SEEDED_APPS = ("pep_portal", "schools", "dashboard", "governance", "strategy")
+
+
+def reseed_reference_data():
+    """Re-run the portal's data migrations (role groups, measures, default rule set, beat schedule).
+
+    A transactional test ends by flushing every table, which also removes what data migrations
+    created; the next transactional test gets it back from here. Each function is run in its own
+    savepoint, so one that finds its rows already there changes nothing."""
+    from django.apps import apps
+    from django.db import IntegrityError, connection, transaction
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    for key in sorted(loader.graph.nodes):
+        if key[0] not in SEEDED_APPS:
+            continue
+        for operation in loader.graph.nodes[key].operations:
+            if isinstance(operation, RunPython):
+                try:
+                    with transaction.atomic():
+                        operation.code(apps, None)
+                except IntegrityError:
+                    pass
+
+
+@pytest.fixture(autouse=True)
+def _reseed_for_transactional_tests(request, django_db_blocker):
+    marker = request.node.get_closest_marker("django_db")
+    if not ((marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    with django_db_blocker.unblock():
+        reseed_reference_data()
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _eager_tasks_unless_services(request):
     """Tests run tasks in-process, except those marked `services`, which use a real worker."""
