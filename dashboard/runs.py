@@ -165,6 +165,10 @@ def run_ratings(year=None, rule_set=None, triggered_by=None, *, rating_date=None
         run.save(update_fields=["status", "finished_at", "error", "duration_seconds"])
         logger.exception("rating run %s failed", run.pk)
         raise
+    # Support work follows the new priorities (issue 9): a separate step whose failure never undoes the run.
+    from .support import sync_support_safely
+
+    sync_support_safely(run)
     return run
 
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("schools.urls")),
     path("dashboard/imports/", include("schools.import_urls")),
     path("dashboard/refresh/", include("dashboard.refresh_urls")),
+    path("dashboard/support/", include("dashboard.support_urls")),
     path("dashboard/", include("dashboard.urls")),
     path("governance/", include("governance.urls")),
     path("strategy/", include("strategy.urls")),

@@ -1,0 +1,88 @@
+"""Support in a real browser: an officer records a visit with next steps, a school leader answers a
+question, the officer closes it; axe on every support page (as officer and as school leader)."""
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+
+from dashboard.models import NextStep, Question, Visit
+from dashboard.tests import matrix_support
+from tests.browser.conftest import axe_violations, screenshot
+from tests.world import CANARY_RATING, build_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_every_support_page_passes_axe(page_as, personas):
+    world = build_world(personas)
+    report = {}
+    pages = {}
+    for route in matrix_support.ROUTES:
+        if not route.a11y:
+            continue
+        page = pages.get(route.a11y) or page_as(route.a11y)
+        pages[route.a11y] = page
+        url = route.url(world)
+        response = page.goto(url)
+        assert response.status < 400, f"{url} as {route.a11y}: {response.status}"
+        violations = axe_violations(page)
+        if page.csp_errors:
+            violations = violations + [{"id": "csp", "nodes": list(page.csp_errors)}]
+            page.csp_errors.clear()
+        screenshot(page, re.sub(r"[^a-z0-9]+", "-", f"{route.name}-{route.a11y}-{route.query}".lower()).strip("-"))
+        if violations:
+            report[f"{url} as {route.a11y}"] = violations
+    assert not report, report
+
+
+def test_an_officer_records_a_visit_and_a_leader_answers_a_question(page_as, personas):
+    world = build_world(personas)
+    officer = page_as("officer")
+    officer.goto("/dashboard/support/")
+    assert "School improvement support" in officer.content()
+    officer.get_by_role("link", name=re.compile(f"Record the visit to {world.school_b.name}")).first.click()
+    # A next step without an owner or date is refused, with the error summary pointing at it.
+    officer.get_by_label("Findings").fill("Attendance is the main concern; the new attendance lead has started well.")
+    officer.locator("#id_steps-0-action").fill("Meet every family of a persistently absent pupil")
+    officer.get_by_role("button", name="Save the note of visit").click()
+    summary = officer.locator(".govuk-error-summary")
+    assert summary.is_visible()
+    assert "Next step 1: Enter who owns this next step" in summary.inner_text()
+    assert not axe_violations(officer)
+    screenshot(officer, "support-visit-record-errors")
+    officer.locator("#id_steps-0-owner").fill("Attendance lead")
+    due = timezone.localdate() + datetime.timedelta(days=21)
+    officer.locator("#id_steps-0-due_date").fill(due.isoformat())
+    officer.get_by_role("button", name="Save the note of visit").click()
+    assert "The note of visit was saved." in officer.content()
+    assert "Meet every family of a persistently absent pupil" in officer.content()
+    screenshot(officer, "support-visit-note")
+    visit = Visit.objects.get(pk=world.visit_b.pk)
+    assert visit.status == "done" and NextStep.objects.filter(visit=visit, owner="Attendance lead").exists()
+
+    leader = page_as("school_leader")
+    leader.goto("/dashboard/support/")
+    assert world.school_b.name not in leader.content()
+    leader.get_by_role("link", name=re.compile(f"Reply for {world.school_a.name}")).click()
+    assert CANARY_RATING in leader.content()
+    leader.get_by_role("button", name="Send the reply").click()
+    assert "Enter an explanation, an action, or both" in leader.locator(".govuk-error-summary").inner_text()
+    leader.get_by_label("Explanation").fill("Eleven of the 28 pupils joined in Year 6 from outside the country.")
+    leader.get_by_label("Action the school is taking").fill("Daily reading catch-up for new arrivals from January.")
+    leader.get_by_role("button", name="Send the reply").click()
+    assert "Your reply was sent" in leader.content()
+    assert not axe_violations(leader)
+    screenshot(leader, "support-question-answered-leader")
+    assert Question.objects.get(pk=world.question_a.pk).status == "answered"
+
+    officer.goto(f"/dashboard/support/questions/{world.question_a.pk}/")
+    assert "Eleven of the 28 pupils" in officer.content()
+    officer.get_by_role("button", name="Close the question").click()
+    assert "Enter the outcome before closing the question" in officer.content()
+    officer.get_by_label("Outcome").fill("Explanation accepted; reading catch-up to be checked at the spring visit.")
+    officer.get_by_role("button", name="Close the question").click()
+    assert "The question was closed." in officer.content()
+    screenshot(officer, "support-question-closed")
+    assert Question.objects.get(pk=world.question_a.pk).status == "closed"
