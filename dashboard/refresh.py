@@ -48,6 +48,7 @@ WATCHDOG_TASK_NAME = "refresh watchdog"
 DEFAULT_NIGHTLY = (2, 0)  # 02:00 Europe/London
 # The watchdog leaves the scheduled run this long to start before calling the night missed.
 GRACE = dt.timedelta(minutes=getattr(settings, "REFRESH_GRACE_MINUTES", 10))
+CLOCK_SKEW = dt.timedelta(minutes=2)
 
 
 def _transient_errors():
@@ -208,13 +209,19 @@ def last_scheduled_time(now=None):
     return None
 
 
+def key_for_due(due):
+    # The due time, not just the date: an admin who moves the schedule gets a new run, not a duplicate.
+    return f"nightly:{due:%Y-%m-%dT%H:%M}"
+
+
 def nightly_key(now=None):
-    """The key of the night a nightly run belongs to: the London date it was due."""
+    """The key of the scheduled run a nightly delivery belongs to: the local time it was due."""
     due = last_scheduled_time(now)
-    if due is None:  # switched off, but asked for by hand: the date of today's 02:00
+    if due is None:  # switched off, but asked for by hand: today's 02:00 London time (or yesterday's)
         now = (now or timezone.now()).astimezone(ZoneInfo("Europe/London"))
-        due = now if (now.hour, now.minute) >= DEFAULT_NIGHTLY else now - dt.timedelta(days=1)
-    return f"nightly:{due.date().isoformat()}"
+        day = now.date() if (now.hour, now.minute) >= DEFAULT_NIGHTLY else now.date() - dt.timedelta(days=1)
+        due = dt.datetime(day.year, day.month, day.day, *DEFAULT_NIGHTLY, tzinfo=now.tzinfo)
+    return key_for_due(due)
 
 
 def missed_night(now=None):
@@ -274,7 +281,8 @@ def perform(key=None, *, trigger=Trigger.COMMAND, user=None, refresh_id=None, ta
             return None
         key, trigger, user = row.key, row.trigger, row.triggered_by
     elif key is None:
-        key = nightly_key() if trigger == Trigger.NIGHTLY else new_key(trigger)
+        # A worker whose clock is a little behind beat's must still file the delivery under tonight.
+        key = nightly_key(timezone.now() + CLOCK_SKEW) if trigger == Trigger.NIGHTLY else new_key(trigger)
     with refresh_lock() as got:
         if not got:
             return _skip_busy(key, trigger, user, row, task_id)
@@ -609,7 +617,7 @@ def watchdog(now=None, task_id=""):
             return "pending", row
         due = missed_night(now)
         if due is not None:
-            row = _run_locked(f"nightly:{due.date().isoformat()}", Trigger.WATCHDOG, None, None, task_id,
+            row = _run_locked(key_for_due(due), Trigger.WATCHDOG, None, None, task_id,
                               note=f"Run by the watchdog: the run due at {due:%H:%M on %d %B %Y} did not happen.")
             return "missed", row
         return "nothing to do", None

@@ -174,8 +174,8 @@ def test_it_knows_when_the_nightly_run_was_due():
     assert refresh.last_scheduled_time(london(2026, 11, 22, 2, 0)) == london(2026, 11, 22, 2, 0)
     # Summer time: still 02:00 in London.
     assert refresh.last_scheduled_time(london(2026, 7, 1, 12, 0)) == london(2026, 7, 1, 2, 0)
-    assert refresh.nightly_key(london(2026, 11, 22, 2, 3)) == "nightly:2026-11-22"
-    assert refresh.nightly_key(london(2026, 11, 22, 1, 0)) == "nightly:2026-11-21"
+    assert refresh.nightly_key(london(2026, 11, 22, 2, 3)) == "nightly:2026-11-22T02:00"
+    assert refresh.nightly_key(london(2026, 11, 22, 1, 0)) == "nightly:2026-11-21T02:00"
 
 
 def test_it_follows_the_schedule_edited_in_the_admin():
@@ -185,6 +185,7 @@ def test_it_follows_the_schedule_edited_in_the_admin():
     PeriodicTask.objects.update_or_create(name=refresh.NIGHTLY_TASK_NAME, defaults={
         "task": "dashboard.tasks.nightly_refresh", "crontab": cron, "interval": None, "enabled": True})
     assert refresh.last_scheduled_time(london(2026, 11, 22, 10, 0)) == london(2026, 11, 21, 23, 30)
+    assert refresh.nightly_key(london(2026, 11, 22, 10, 0)) == "nightly:2026-11-21T23:30"
     PeriodicTask.objects.filter(name=refresh.NIGHTLY_TASK_NAME).update(enabled=False)
     assert refresh.last_scheduled_time(london(2026, 11, 22, 10, 0)) is None
     assert refresh.missed_night(london(2026, 11, 22, 10, 0)) is None  # switched off is not missed
@@ -199,7 +200,7 @@ def test_the_watchdog_runs_a_missed_night_once(schools):
     assert refresh.missed_night(now) == due
     found, row = refresh.watchdog(now=now)
     assert found == "missed" and row.status == Status.DONE and row.trigger == "watchdog"
-    assert row.key == f"nightly:{due.date().isoformat()}"
+    assert row.key == f"nightly:{due:%Y-%m-%dT%H:%M}"
     assert refresh.missed_night(now) is None
     assert refresh.watchdog(now=now) == ("nothing to do", None)
     # The beat's own delivery for that night, arriving late, is a duplicate.

@@ -23,7 +23,8 @@ from dashboard.models import CurrentRun, RatingRun, RefreshRun, RuleSet, SchoolR
 
 from . import factories as f
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: each test starts with what the migrations made (role groups, the default rule set).
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 Status = RefreshRun.Status
 # The restarted worker: short limits so a lost message comes back within the test.
