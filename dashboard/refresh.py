@@ -49,6 +49,8 @@ DEFAULT_NIGHTLY = (2, 0)  # 02:00 Europe/London
 # The watchdog leaves the scheduled run this long to start before calling the night missed.
 GRACE = dt.timedelta(minutes=getattr(settings, "REFRESH_GRACE_MINUTES", 10))
 CLOCK_SKEW = dt.timedelta(minutes=2)
+# A run interrupted this many times is not started again (a run the hard time limit kills would loop).
+MAX_ATTEMPTS = 3
 
 
 def _transient_errors():
@@ -341,6 +343,16 @@ def _run_locked(key, trigger, user, row, task_id, note=""):
         row = RefreshRun(key=key, trigger=trigger, triggered_by=user)
     else:
         row.refresh_from_db()
+    if row.pk and row.status == Status.RUNNING and row.attempts >= MAX_ATTEMPTS:
+        # Killed every time (by the hard time limit, or out of memory): stop, say so, keep yesterday's ratings.
+        row.status = Status.FAILED
+        row.finished_at = timezone.now()
+        row.step = "Given up"
+        row.error = (f"Given up after {row.attempts} attempts that were each interrupted (the worker died or the "
+                     "hard time limit stopped it). The previous ratings are still shown.")
+        _log(row, row.error)
+        row.save()
+        return row
     if row.pk and row.status == Status.RUNNING:
         _log(row, f"Attempt {row.attempts} was interrupted (the worker stopped); running it again.")
     elif row.pk and row.status == Status.FAILED:

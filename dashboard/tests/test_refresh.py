@@ -347,3 +347,12 @@ def test_an_error_inside_the_rating_engine_names_the_school_too(schools, monkeyp
     assert row.status == Status.FAILED
     assert row.error == f"RatingError: Green Park Primary (URN {p3.urn}): ZeroDivisionError: float division by zero"
     assert CurrentRun.get() is None  # nothing was ever switched
+
+
+def test_a_run_interrupted_again_and_again_is_given_up_not_looped(schools):
+    stuck = RefreshRun.objects.create(key="nightly:2026-11-22T02:00", trigger="nightly", status=Status.RUNNING,
+                                      started_at=timezone.now(), attempts=refresh.MAX_ATTEMPTS)
+    found, row = refresh.watchdog()
+    assert found == "interrupted" and row.pk == stuck.pk and row.status == Status.FAILED
+    assert row.error.startswith(f"Given up after {refresh.MAX_ATTEMPTS} attempts")
+    assert CurrentRun.get() is None and refresh.watchdog()[0] != "interrupted"
