@@ -441,7 +441,7 @@ def send_reminders(today=None, stdout=None):
     visits = list(overdue_visits(today))
     steps = list(overdue_next_steps(today))
     questions = list(overdue_questions(today))
-    site = getattr(settings, "SITE_URL", "").rstrip("/")
+    site = getattr(settings, "SITE_ROOT", "").rstrip("/")
     sent = {"officer_emails": 0, "school_emails": 0}
     if visits or steps or questions:
         lines = [f"Support items overdue on {today:%-d %B %Y}:", ""]
@@ -460,7 +460,8 @@ def send_reminders(today=None, stdout=None):
             lines.append("")
         lines.append(f"The support page: {site}/dashboard/support/")
         body = "\n".join(lines)
-        subject = f"[{settings.PARTNERSHIP_NAME}] Support: {len(visits) + len(steps) + len(questions)} overdue items"
+        total = len(visits) + len(steps) + len(questions)
+        subject = f"[{settings.PARTNERSHIP_NAME}] Support: {total} overdue item{'s' if total != 1 else ''}"
         for user in officers_to_email():
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
             sent["officer_emails"] += 1

@@ -1,0 +1,207 @@
+"""The support pages as officers and school leaders use them (the shared world of the permission matrix)."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from dashboard import support
+from dashboard.models import (
+    NextStep,
+    PeerReviewRound,
+    Question,
+    SupportEvent,
+    SupportExclusion,
+    SupportOffer,
+    Visit,
+)
+from schools.models import Governance
+from tests.world import CANARY_RATING, all_routes, build_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(personas):
+    return build_world(personas)
+
+
+def text(response):
+    return response.content.decode()
+
+
+def test_an_officer_sees_this_terms_visits_questions_and_next_steps(world, client_for):
+    overdue = Visit.objects.create(plan=world.visit_b.plan, school=world.school_b,
+                                   planned_date=timezone.localdate() - datetime.timedelta(days=1))
+    page = text(client_for("officer").get("/dashboard/support/"))
+    assert "Visits this term" in page and "Questions to schools" in page and "Next steps due" in page
+    assert world.school_a.name in page and world.school_b.name in page
+    assert '<strong class="govuk-tag govuk-tag--red">Overdue</strong>' in page
+    assert "Moderate Year 6 writing with a partner school" in page  # a next step past due
+    assert f"/dashboard/support/visits/{overdue.pk}/record/" in page
+    assert "KS2 RWM expected" in page
+
+
+def test_an_officer_records_a_visit_with_next_steps(world, client_for):
+    officer = client_for("officer")
+    url = f"/dashboard/support/visits/{world.visit_b.pk}/record/"
+    form = officer.get(url)
+    assert "Record the visit" in text(form) and 'type="date"' in text(form)
+    due = timezone.localdate() + datetime.timedelta(days=14)
+    data = {
+        "done_date": timezone.localdate().isoformat(), "visitor": world.personas.officer.pk,
+        "met_with": "Headteacher", "focus": ["abs_persistent"],
+        "findings": "Persistent absence is the main concern this term.",
+        "steps-TOTAL_FORMS": "3", "steps-INITIAL_FORMS": "0", "steps-MIN_NUM_FORMS": "0", "steps-MAX_NUM_FORMS": "10",
+        "steps-0-action": "Weekly attendance panel", "steps-0-owner": "Deputy head", "steps-0-due_date": due.isoformat(),
+        "steps-1-action": "", "steps-1-owner": "Head", "steps-1-due_date": "",
+    }
+    refused = officer.post(url, data)
+    assert refused.status_code == 200
+    assert "Enter the next step, or clear its owner and date" in text(refused)
+    data["steps-1-owner"] = ""
+    response = officer.post(url, data)
+    assert response.status_code == 302 and response["Location"] == f"/dashboard/support/visits/{world.visit_b.pk}/"
+    visit = Visit.objects.get(pk=world.visit_b.pk)
+    assert visit.status == "done" and visit.focus == ["abs_persistent"] and visit.recorded_by == world.personas.officer
+    step = NextStep.objects.get(visit=visit)
+    assert (step.action, step.owner, step.due_date) == ("Weekly attendance panel", "Deputy head", due)
+    assert SupportEvent.objects.filter(school=world.school_b, kind="visit_done").exists()
+    page = text(officer.get(response["Location"]))
+    assert "Note of visit" in page and "Weekly attendance panel" in page and "Persistent absence" in page
+    # Marking the next step done.
+    officer.post(response["Location"], {"do": "step_done", "step": step.pk})
+    step.refresh_from_db()
+    assert step.done_on == timezone.localdate()
+
+
+def test_a_visit_needs_findings_and_a_real_date(world, client_for):
+    response = client_for("officer").post(f"/dashboard/support/visits/{world.visit_b.pk}/record/", {
+        "done_date": "2026-02-30", "findings": "", "steps-TOTAL_FORMS": "0", "steps-INITIAL_FORMS": "0"})
+    page = text(response)
+    assert "There is a problem" in page
+    assert "Enter a real date" in page and "Enter what the visit found" in page
+    assert Visit.objects.get(pk=world.visit_b.pk).status == "planned"
+
+
+def test_a_school_leader_reads_their_notes_of_visit_without_changing_them(world, client_for):
+    leader = client_for("school_leader")
+    page = text(leader.get(f"/dashboard/support/visits/{world.visit_a.pk}/"))
+    assert "Reading is improving in Year 6" in page and "Moderate Year 6 writing" in page
+    assert "Record the visit" not in page and "Mark as done" not in page and "Edit the note" not in page
+    step = NextStep.objects.get(visit=world.visit_a)
+    assert leader.post(f"/dashboard/support/visits/{world.visit_a.pk}/",
+                       {"do": "step_done", "step": step.pk}).status_code == 404
+    assert leader.get(f"/dashboard/support/visits/{world.visit_a.pk}/record/").status_code == 404
+    assert leader.get(f"/dashboard/support/visits/{world.visit_b.pk}/").status_code == 404
+
+
+def test_a_school_leader_answers_and_the_officer_closes(world, client_for):
+    leader = client_for("school_leader")
+    url = f"/dashboard/support/questions/{world.question_a.pk}/"
+    home = text(leader.get("/dashboard/support/"))
+    assert world.school_a.name in home and world.school_b.name not in home
+    assert "1 question is waiting for your reply" in home
+    page = text(leader.get(url))
+    assert CANARY_RATING in page and "48%" in page and "65% England" in page and "Send the reply" in page
+    empty = leader.post(url, {"do": "reply", "explanation": " ", "action": ""})
+    assert "Enter an explanation, an action, or both" in text(empty)
+    leader.post(url, {"do": "reply", "explanation": "A cohort of 12 pupils, four with EHC plans.",
+                      "action": ""})
+    question = Question.objects.get(pk=world.question_a.pk)
+    assert question.status == "answered" and question.replies.get().author == world.personas.school_leader
+    assert leader.post(url, {"do": "close", "outcome": "x"}).status_code == 404  # leaders cannot close
+
+    officer = client_for("officer")
+    page = text(officer.get(url))
+    assert "A cohort of 12 pupils" in page and "Close the question" in page and "Send the reply" not in page
+    assert "Enter the outcome" in text(officer.post(url, {"do": "close", "outcome": ""}))
+    officer.post(url, {"do": "close", "outcome": "Explanation accepted."})
+    question.refresh_from_db()
+    assert question.status == "closed" and question.closed_by == world.personas.officer
+    # Closed: no reply form any more, and a late reply is refused.
+    assert "Send the reply" not in text(leader.get(url))
+    leader.post(url, {"do": "reply", "explanation": "One more thing"})
+    assert question.replies.count() == 1
+    assert [e.kind for e in SupportEvent.objects.filter(school=world.school_a, kind__in=["reply", "question_closed"])
+            .order_by("at", "id")] == ["reply", "question_closed"]
+
+
+def test_a_trust_leader_answers_for_the_trusts_school_only(world, client_for):
+    trust = client_for("trust_leader")
+    trust.post(f"/dashboard/support/questions/{world.question_a.pk}/", {"do": "reply", "action": "Trust review."})
+    assert Question.objects.get(pk=world.question_a.pk).status == "answered"
+    assert trust.post(f"/dashboard/support/questions/{world.question_b.pk}/",
+                      {"do": "reply", "action": "x"}).status_code == 404
+    assert Question.objects.get(pk=world.question_b.pk).status == "open"
+
+
+def test_the_support_record_sits_beside_the_school_dashboard(world, client_for):
+    for persona in ("officer", "school_leader"):
+        page = text(client_for(persona).get(f"/dashboard/schools/{world.school_a.urn}/"))
+        assert "Support this term" in page
+        assert f"/dashboard/support/questions/{world.question_a.pk}/" in page
+        assert f"/dashboard/support/schools/{world.school_a.urn}/" in page
+
+
+def test_a_leader_sees_no_history_forms_or_helpers_on_the_record(world, client_for):
+    page = text(client_for("school_leader").get(f"/dashboard/support/schools/{world.school_a.urn}/"))
+    assert "Questions" in page and "Visits" in page
+    assert "History" not in page and "Who can help" not in page and "Save the plan" not in page
+    assert client_for("school_leader").post(f"/dashboard/support/schools/{world.school_a.urn}/",
+                                            {"do": "visit", "planned_date": "2026-12-01"}).status_code == 404
+
+
+def test_an_officer_assigns_an_adviser_and_plans_another_visit(world, client_for):
+    officer = client_for("officer")
+    url = f"/dashboard/support/schools/{world.school_b.urn}/"
+    officer.post(url, {"do": "plan", "adviser": world.personas.officer.pk, "supporting_school": world.school_a.pk,
+                       "notes": "Brokered support"})
+    plan = world.visit_b.plan
+    plan.refresh_from_db()
+    assert plan.adviser == world.personas.officer and plan.supporting_school == world.school_a
+    day = support.term_for().end
+    officer.post(url, {"do": "visit", "planned_date": day.isoformat()})
+    assert Visit.objects.filter(school=world.school_b, planned_date=day, visitor=world.personas.officer).exists()
+    page = text(officer.get(url))
+    assert "Brokered support" in page and "Plan updated" in page
+    bad = officer.post(url, {"do": "visit", "planned_date": "soon"})
+    assert "Enter a real date" in text(bad)
+
+
+def test_exclusions_show_on_the_pages(world, client_for):
+    SupportExclusion.objects.create(category=Governance.LA_MAINTAINED, reason="Supported by the council's own team",
+                                    created_by=world.personas.admin)
+    page = text(client_for("officer").get("/dashboard/support/"))
+    assert "All la maintained schools" in page and "Supported by the council" in page
+    record = text(client_for("officer").get(f"/dashboard/support/schools/{world.school_b.urn}/"))
+    assert "Out of scope for support" in record
+
+
+def test_peer_support_offers_rounds_and_who_can_help(world, client_for):
+    officer = client_for("officer")
+    officer.post("/dashboard/support/peer-support/", {"do": "offer", "school": world.school_b.pk,
+                                                      "measure_code": "abs_persistent", "note": "Attendance team"})
+    assert SupportOffer.objects.filter(school=world.school_b, measure_code="abs_persistent").exists()
+    page = text(officer.get("/dashboard/support/peer-support/"))
+    assert "Attendance team" in page and "Matrix cluster" in page and "First round." in page
+    url = f"/dashboard/support/peer-support/clusters/{world.cluster.pk}/rounds/new/"
+    refused = officer.post(url, {"date": "2026-01-20", "notes": "x"})
+    assert "Choose at least one school reviewed" in text(refused)
+    officer.post(url, {"date": "2026-01-20", "schools_reviewed": [world.school_b.pk], "notes": "Second round."})
+    round_ = PeerReviewRound.objects.get(notes="Second round.")
+    assert list(round_.schools_reviewed.all()) == [world.school_b] and round_.term.name == "spring"
+
+
+def test_no_public_page_shows_a_support_record(world, client_for):
+    assert Question.objects.filter(text__contains=CANARY_RATING).exists()
+    public = [r for r in all_routes() if r.expect.get("anonymous") == 200]
+    client = client_for("anonymous")
+    for route in public:
+        body = client.get(route.url(world))
+        content = b"".join(body.streaming_content) if body.streaming else body.content
+        assert CANARY_RATING.encode() not in content
+        assert b"Moderate Year 6 writing" not in content
+    for persona in ("school_leader", "trust_leader", "chair"):
+        response = client_for(persona).get(f"/dashboard/support/questions/{world.question_b.pk}/?x={CANARY_RATING}")
+        assert response.status_code == 404 and CANARY_RATING not in text(response)
