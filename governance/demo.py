@@ -220,7 +220,7 @@ def _meeting_days(index, today):
     offset = index % 3  # Tuesday, Wednesday or Thursday
     days = []
     for k in range(-6, 2):
-        day = today + datetime.timedelta(days=every * k + 10)
+        day = today + datetime.timedelta(days=every * k + 3 + 2 * index)
         day += datetime.timedelta(days=(1 + offset - day.weekday()) % 7)
         days.append(day)
     return days
