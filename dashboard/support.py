@@ -187,13 +187,20 @@ def priority_label(p):
 
 # ---- after a run ---------------------------------------------------------------------------------
 
-def visit_dates(term, count, today):
-    """Dates spread over what is left of the term."""
+def visit_dates(term, count, today, stagger=0):
+    """Weekdays spread over what is left of the term; `stagger` (days) keeps schools off the same day."""
     start = max(term.start, today)
     if start > term.end:
         start = term.end
     span = (term.end - start).days
-    return [start + datetime.timedelta(days=span * (i + 1) // (count + 1)) for i in range(count)]
+    dates = []
+    for i in range(count):
+        day = start + datetime.timedelta(days=span * (i + 1) // (count + 1) + stagger)
+        day = min(max(day, start), term.end)
+        while day.weekday() >= 5 and day > start:
+            day -= datetime.timedelta(days=1)
+        dates.append(day)
+    return dates
 
 
 def sync_support_after_run(run, *, today=None, school_ids=None, user=None):
@@ -304,7 +311,7 @@ def sync_support_after_run(run, *, today=None, school_ids=None, user=None):
                                f"{'' if target == 1 else 's'} this term", keep=target)
                 missing = target - len(visits[school_id])
                 if missing > 0:
-                    for date in visit_dates(term, missing, today):
+                    for date in visit_dates(term, missing, today, stagger=school_id % 9 - 4):
                         v = Visit(plan=plan, school_id=school_id, planned_date=date, visitor=plan.adviser)
                         new_visits.append(v)
                         visits[school_id].append(v)

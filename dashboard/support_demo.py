@@ -67,7 +67,7 @@ def demo_support(stdout=None):
             plan.visits.filter(status=Visit.Status.PLANNED, visitor=None).update(visitor=adviser)
 
         # One visit recorded, with an overdue next step and one to come.
-        if not Visit.objects.filter(status=Visit.Status.DONE, findings__startswith="Demo:").exists():
+        if not Visit.objects.filter(status=Visit.Status.DONE, recorded_by=adviser).exists():
             visit = (Visit.objects.filter(plan__term=term, plan__priority="1", status=Visit.Status.PLANNED)
                      .order_by("school__name", "planned_date").first())
             if visit is not None:
@@ -78,7 +78,7 @@ def demo_support(stdout=None):
                 visit.met_with = "Headteacher, deputy headteacher and chair of governors"
                 visit.focus = [m["code"] for m in reds]
                 visit.findings = (
-                    "Demo: leaders know where results fell short and have started a new reading programme "
+                    "Leaders know where results fell short and have started a new reading programme "
                     "in the oldest classes. Writing is not yet moderated with other schools, and persistent absence "
                     "is not tracked week by week."
                 )

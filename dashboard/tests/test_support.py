@@ -294,3 +294,32 @@ def test_who_can_help_lists_willing_schools_green_on_the_measure(schools):
     assert helpers == ["Amber Road Primary", "Green Park Primary"]
     assert [s.name for s in support.who_can_help(schools["one_red"], "ks2_read_prog")] == [
         "Amber Road Primary"]
+
+
+# ---- demo ----------------------------------------------------------------------------------------
+
+def test_the_demo_support_has_visits_questions_and_a_review_round_and_runs_twice_unchanged(schools):
+    from dashboard.models import PeerReviewRound, Reply
+    from dashboard.support_demo import demo_support
+    from schools.models import Cluster
+
+    cluster = Cluster.objects.create(name="North locality")
+    cluster.schools.add(schools["p1"], schools["p3"])
+    extra = f.school("Second Red Primary", ofsted="Good")
+    f.values(extra, 2018, ks2_rwm_exp=70.0, ks2_read_prog=-3.0, ks2_writ_prog=0.2, ks2_mat_prog=1.0,
+             abs_overall=3.0, abs_persistent=7.0)
+    runs.run_ratings()
+    demo_support()
+
+    def state():
+        return (SupportPlan.objects.count(), Visit.objects.filter(status="planned").count(),
+                Visit.objects.filter(status="done").count(), NextStep.objects.count(), Question.objects.count(),
+                Reply.objects.count(), PeerReviewRound.objects.count(), SupportOffer.objects.count(),
+                SupportEvent.objects.count())
+
+    first = state()
+    assert Visit.objects.filter(status="done").count() == 1 and NextStep.objects.count() == 2
+    assert Question.objects.count() == 2 and Reply.objects.count() == 1  # two best-fit P3 schools, one answered
+    assert PeerReviewRound.objects.get().schools_reviewed.count() == 2
+    demo_support()
+    assert state() == first
