@@ -250,9 +250,8 @@ def _cohort(parsed, state, number, row):
 def _school(parsed, state, number, row, urn_text, urn_column, la_code, name="", closed=False):
     urn_text = urn_text.strip()
     if not _DIGITS.match(urn_text):
-        shown = urn_text if urn_text else "blank"
-        parsed.error(number, urn_column, f"the URN '{shown}' on a school row is not a number",
-                     "a URN: a whole number such as 125471")
+        problem = f"the URN '{urn_text}' on a school row is not a number" if urn_text else "the URN of a school row is blank"
+        parsed.error(number, urn_column, problem, "a URN: a whole number such as 125471")
         return None
     urn = int(urn_text)
     first = state["first_row"].get(urn)

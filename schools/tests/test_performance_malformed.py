@@ -84,6 +84,7 @@ def refused(data, name, *, row=None, column=None, words=(), **kwargs):
     for w in words:
         assert w in message, message
     assert fingerprint() == before
+    print(f"REFUSED: {message}")  # shown with -s: the list of messages for the closing note
     return record
 
 
@@ -160,7 +161,7 @@ def test_a_urn_that_is_not_a_number_is_refused(world):
 
 def test_a_blank_urn_on_a_school_row_is_refused(world):
     data, row = set_cell(world["abs"], 100003, "URN", "")
-    refused(data, "dfe_ptables_2022-23_899_abs.csv", row=row, column="URN", words=("blank",))
+    refused(data, "dfe_ptables_2022-23_899_abs.csv", row=row, column="URN", words=("URN of a school row is blank",))
 
 
 def test_an_unknown_marker_is_refused(world):
