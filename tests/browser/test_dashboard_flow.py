@@ -1,0 +1,79 @@
+"""The dashboard in a real browser, as a new user would use it: an officer finds the priority 1 schools,
+opens one, reads why, sets a best-fit priority and exports the list; a school leader sees only their
+school; axe on every dashboard page."""
+
+import re
+
+import pytest
+
+from dashboard.models import PriorityOverride
+from dashboard.tests import matrix
+from tests.browser.conftest import axe_violations, screenshot
+from tests.world import build_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_every_dashboard_page_passes_axe(page_as, personas):
+    world = build_world(personas)
+    report, pages = {}, {}
+    for route in matrix.ROUTES:
+        if not route.a11y or not route.name.startswith("dashboard:"):
+            continue
+        page = pages.get(route.a11y) or page_as(route.a11y)
+        pages[route.a11y] = page
+        url = route.url(world)
+        response = page.goto(url)
+        assert response.status < 400, f"{url} as {route.a11y}: {response.status}"
+        violations = axe_violations(page)
+        if page.csp_errors:
+            violations = violations + [{"id": "csp", "nodes": list(page.csp_errors)}]
+            page.csp_errors.clear()
+        screenshot(page, re.sub(r"[^a-z0-9]+", "-", f"{route.name}-{route.a11y}-{route.query}".lower()).strip("-"))
+        if violations:
+            report[f"{url} as {route.a11y}"] = violations
+    assert not report, report
+
+
+def test_an_officer_finds_a_priority_1_school_reads_why_overrides_and_exports(page_as, personas):
+    world = build_world(personas)
+    officer = page_as("officer")
+    officer.goto("/dashboard/")
+    officer.get_by_role("link", name="Priority 1").first.click()
+    assert "priority=1" in officer.url
+    officer.get_by_role("link", name=world.school_a.name).click()
+    assert officer.url.endswith(f"/dashboard/schools/{world.school_a.urn}/")
+    assert "3 red core measures: KS2 RWM 48% vs 65% national" in officer.content()
+    assert officer.locator(".plotly, .js-plotly-plot").count() > 0  # the charts drew
+
+    # An empty reason is refused with an error summary; then a proper one is saved.
+    officer.get_by_label("Best-fit priority").select_option("3")
+    officer.get_by_role("button", name="Save best-fit priority").click()
+    assert officer.locator(".govuk-error-summary").is_visible()
+    officer.get_by_label("Best-fit priority").select_option("2")
+    officer.get_by_label("Reason").fill("New head and a strong visit in October; support as priority 2.")
+    officer.get_by_role("button", name="Save best-fit priority").click()
+    assert "Best-fit priority set to Priority 2" in officer.content()
+    override = PriorityOverride.objects.active().get(school=world.school_a)
+    assert (override.priority, override.set_by) == ("2", personas.officer)
+    screenshot(officer, "dashboard-flow-school-after-override")
+
+    officer.goto("/dashboard/schools/")
+    with officer.expect_download() as download:
+        officer.get_by_role("link", name="CSV file").click()
+    content = open(download.value.path(), encoding="utf-8-sig").read()
+    assert content.splitlines()[0].startswith("URN,name,priority,best_fit_priority")
+    assert world.school_a.name in content
+
+
+def test_a_school_leader_sees_only_their_school(page_as, personas):
+    world = build_world(personas)
+    leader = page_as("school_leader")
+    leader.goto("/dashboard/")
+    assert leader.url.endswith(f"/dashboard/schools/{world.school_a.urn}/")
+    assert world.school_a.name in leader.content() and "Priority 1" in leader.content()
+    assert "Set a best-fit priority" not in leader.content()
+    response = leader.goto(f"/dashboard/schools/{world.school_b.urn}/")
+    assert response.status == 404
+    assert world.school_b.name not in leader.content()
+    assert leader.goto("/dashboard/schools/").status == 404
