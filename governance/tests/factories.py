@@ -8,9 +8,8 @@ from governance.models import Group, GroupKind, Meeting, MemberRole, Membership
 
 
 def group(name="Inclusion", slug="inclusion", chair=None, **kwargs):
-    g = Group.objects.create(
-        name=name, slug=slug, kind=kwargs.pop("kind", GroupKind.SUBGROUP), remit="Remit.", **kwargs
-    )
+    kwargs.setdefault("remit", "Remit.")
+    g = Group.objects.create(name=name, slug=slug, kind=kwargs.pop("kind", GroupKind.SUBGROUP), **kwargs)
     if chair is not None:
         Membership.objects.create(group=g, user=chair, role=MemberRole.CHAIR)
     return g

@@ -56,3 +56,45 @@ def test_it_ignores_classes_and_ids_from_the_author():
 
 def test_empty_text_renders_nothing():
     assert render_markdown("") == "" and render_markdown("   \n") == ""
+
+
+@pytest.mark.django_db
+def test_attacks_in_agenda_and_minutes_never_reach_the_pages_or_feeds(client_for, personas):
+    from django.test import Client
+
+    from governance.models import Action, AgendaItem, MinutesStatus
+    from governance.tests import factories
+
+    group = factories.group(chair=personas.chair, remit='<script>alert("remit")</script>Remit')
+    meeting = factories.meeting(group, status="held", minutes_status=MinutesStatus.PUBLISHED)
+    attack = "\n\n".join(ATTACKS)
+    AgendaItem.objects.create(
+        meeting=meeting, order=1, title='<script>alert("title")</script>', body=attack, decision=attack
+    )
+    Action.objects.create(meeting=meeting, description='<img src=x onerror=alert("action")>', owner="<b>x</b>")
+    urls = [
+        "/governance/",
+        "/governance/inclusion/",
+        "/governance/inclusion/actions/",
+        f"/governance/meetings/{meeting.pk}/",
+        "/governance/minutes.atom",
+        "/",
+    ]
+    for client in (Client(), client_for("chair")):
+        for url in urls + [
+            f"/governance/manage/meetings/{meeting.pk}/",
+            f"/governance/manage/meetings/{meeting.pk}/preview/",
+        ]:
+            html = client.get(url).content.decode()
+            assert_no_live_markup(html, url)
+
+
+def assert_no_live_markup(html, url):
+    import re
+
+    lowered = html.lower()
+    # Escaped text such as "&lt;script&gt;" is harmless; live tags and attributes are not.
+    assert "<script>alert" not in lowered and "<img" not in lowered and "<svg" not in lowered, url
+    assert "<iframe" not in lowered and "<math" not in lowered, url
+    assert not re.search(r"<[a-z][^>]*\son[a-z]+\s*=", lowered), url
+    assert not re.search(r"""(href|src)\s*=\s*["']?\s*(javascript|data):""", lowered), url
