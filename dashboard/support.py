@@ -16,7 +16,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -25,6 +25,7 @@ from schools.models import Measure, School
 
 from . import ratings
 from .models import Band, CurrentRun, MeasureRating, PriorityOverride, SchoolRating, year_label
+from .runs import insert_rows
 from .support_models import (
     NextStep,
     Question,
@@ -117,9 +118,12 @@ def effective_priorities(run, school_ids=None):
     if school_ids is not None:
         rows = rows.filter(school_id__in=school_ids)
     out = dict(rows.values_list("school_id", "priority"))
-    overrides = PriorityOverride.objects.active().filter(school_id__in=list(out))
+    overrides = PriorityOverride.objects.active()
+    if school_ids is not None:
+        overrides = overrides.filter(school_id__in=school_ids)
     for school_id, priority in overrides.values_list("school_id", "priority"):
-        out[school_id] = priority
+        if school_id in out:
+            out[school_id] = priority
     return out
 
 
@@ -139,14 +143,18 @@ def measure_labels(codes):
     return out
 
 
-def red_measures(run, school_ids):
-    """{school id: [snapshot dict]} of each school's red measures in the run, in rule-set order."""
-    rows = list(
-        MeasureRating.objects.filter(school_rating__run=run, school_rating__school_id__in=list(school_ids),
-                                     band=Band.RED)
-        .order_by("school_rating_id", "id")
-        .values_list("school_rating__school_id", "measure_code", "value", "comparator", "comparator_name", "core")
-    )
+def red_measures(run, school_ids, keep=None):
+    """{school id: [snapshot dict]} of each school's red measures in the run, in rule-set order.
+
+    school_ids None: every school of the run (keep: only these, filtered here rather than in SQL)."""
+    qs = MeasureRating.objects.filter(school_rating__run=run, band=Band.RED)
+    if school_ids is not None:
+        qs = qs.filter(school_rating__school_id__in=list(school_ids))
+    rows = [
+        r for r in qs.order_by("school_rating_id", "id").values_list(
+            "school_rating__school_id", "measure_code", "value", "comparator", "comparator_name", "core")
+        if keep is None or r[0] in keep
+    ]
     labels = measure_labels({r[1] for r in rows})
     out = defaultdict(list)
     for school_id, code, value, comparator, comparator_name, core in rows:
@@ -206,8 +214,9 @@ def visit_dates(term, count, today, stagger=0):
 def sync_support_after_run(run, *, today=None, school_ids=None, user=None):
     """This term's support work for the run's schools (all, or school_ids). Idempotent.
 
-    Returns a dict of counts: plans, visits_planned, visits_cancelled, questions, questions_updated,
-    questions_withdrawn.
+    Set-based so a national-scale run (22,000 schools) stays fast: reads are value lists, new plans,
+    visits and events are written as multi-row INSERTs, and model instances are made only for
+    questions (few). Returns a dict of counts of what changed.
     """
     today = today or timezone.localdate()
     term = term_for(today)
@@ -216,48 +225,61 @@ def sync_support_after_run(run, *, today=None, school_ids=None, user=None):
     counts = defaultdict(int)
     priorities = effective_priorities(run, school_ids)
     if not priorities:
-        return dict(counts)
-    ids = list(priorities)
-    excluded = excluded_school_ids(ids)
-    schools = {s.id: s for s in School.objects.filter(id__in=ids).only("id", "name", "urn", "governance")}
-    plans = {p.school_id: p for p in SupportPlan.objects.filter(term=term, school_id__in=ids)}
-    visits = defaultdict(list)
-    for v in Visit.objects.filter(plan__term=term, school_id__in=ids).exclude(status=Visit.Status.CANCELLED):
-        visits[v.school_id].append(v)
+        return {}
+    scoped = school_ids is not None
+
+    def only(qs):
+        return qs.filter(school_id__in=list(priorities)) if scoped else qs
+
+    excluded = excluded_school_ids(list(priorities) if scoped else None)
+    plans = {
+        sid: [pid, priority, in_scope]
+        for sid, pid, priority, in_scope in only(SupportPlan.objects.filter(term=term))
+        .values_list("school_id", "id", "priority", "in_scope")
+    }
+    visits = defaultdict(list)  # school id -> [[visit id, status, planned date]]
+    for sid, vid, status, day in (
+        only(Visit.objects.filter(plan__term=term)).exclude(status=Visit.Status.CANCELLED)
+        .values_list("school_id", "id", "status", "planned_date")
+    ):
+        visits[sid].append([vid, status, day])
     questions = defaultdict(list)
-    for q in Question.objects.filter(term=term, school_id__in=ids).order_by("opened_at", "id"):
+    for q in only(Question.objects.filter(term=term)).order_by("opened_at", "id"):
         questions[q.school_id].append(q)
-    wanting_questions = [sid for sid, p in priorities.items() if p == "3" and sid not in excluded]
-    reds = red_measures(run, wanting_questions)
-    events = []
+    now = timezone.now()
+    stamp = _dt(now)  # adapted once: tens of thousands of rows share it
+    term_name = str(term)
     reply_by = today + datetime.timedelta(days=config.question_reply_days)
+    events = []  # (school id, kind, text)
 
     def event(school_id, kind, text):
-        events.append(SupportEvent(school_id=school_id, term=term, kind=kind, text=text, run=run, user=user))
+        events.append((school_id, kind, text))
+
+    cancels = defaultdict(list)  # reason -> visit ids
 
     def cancel_planned(school_id, reason, keep=0):
-        planned = sorted((v for v in visits[school_id] if v.status == Visit.Status.PLANNED),
-                         key=lambda v: v.planned_date)
-        done = sum(1 for v in visits[school_id] if v.status == Visit.Status.DONE)
-        surplus = planned[max(0, keep - done):]
-        for v in surplus:
-            v.status = Visit.Status.CANCELLED
-            v.cancelled_reason = reason[:300]
-            v.save(update_fields=["status", "cancelled_reason"])
+        planned = sorted((v for v in visits[school_id] if v[1] == Visit.Status.PLANNED), key=lambda v: v[2])
+        done = sum(1 for v in visits[school_id] if v[1] == Visit.Status.DONE)
+        for v in planned[max(0, keep - done):]:
+            cancels[reason[:300]].append(v[0])
             visits[school_id].remove(v)
-            event(school_id, SupportEvent.Kind.VISIT_CANCELLED,
-                  f"Visit planned for {v.planned_date:%-d %B %Y} cancelled: {reason}")
+            event(school_id, SupportEvent.Kind.VISIT_CANCELLED, f"Visit planned for {v[2]:%-d %B %Y} cancelled: {reason}")
             counts["visits_cancelled"] += 1
 
-    def withdraw(school_id, reason, unanswered_only=True):
+    def withdraw(school_id, reason):
         for q in questions[school_id]:
-            if q.status == Question.Status.OPEN or (not unanswered_only and q.status == Question.Status.ANSWERED):
+            if q.status == Question.Status.OPEN:
                 q.status = Question.Status.WITHDRAWN
                 q.outcome = reason
-                q.closed_at = timezone.now()
+                q.closed_at = now
                 q.save(update_fields=["status", "outcome", "closed_at"])
                 event(school_id, SupportEvent.Kind.QUESTION_WITHDRAWN, f"Question withdrawn: {reason}")
                 counts["questions_withdrawn"] += 1
+
+    reds = {}
+    wanting_questions = {sid for sid, p in priorities.items() if p == "3" and sid not in excluded}
+    if wanting_questions:
+        reds = red_measures(run, wanting_questions if scoped else None, keep=wanting_questions)
 
     with transaction.atomic():
         new_plans = []
@@ -265,43 +287,45 @@ def sync_support_after_run(run, *, today=None, school_ids=None, user=None):
             plan = plans.get(school_id)
             in_scope = school_id not in excluded
             if plan is None:
-                if not in_scope or not priority:
-                    continue
-                plan = SupportPlan(school_id=school_id, term=term, priority=priority, run=run)
-                new_plans.append(plan)
-                plans[school_id] = plan
-                event(school_id, SupportEvent.Kind.PLAN,
-                      f"Support plan for the {term}: {priority_label(priority)} (rating run {run.pk}).")
+                if in_scope and priority:
+                    new_plans.append(school_id)
+                    # A P3 school with nothing to do gets its plan without an event (no noise in the history).
+                    if priority in VISIT_PRIORITIES or reds.get(school_id):
+                        event(school_id, SupportEvent.Kind.PLAN,
+                              f"Support plan for the {term_name}: {priority_label(priority)} (rating run {run.pk}).")
                 continue
-            changed = []
-            if plan.in_scope != in_scope:
-                plan.in_scope = in_scope
-                changed.append("in_scope")
+            pid, old_priority, old_scope = plan
+            changed = {}
+            if old_scope != in_scope:
+                changed["in_scope"] = in_scope
                 event(school_id, SupportEvent.Kind.SCOPE,
                       "Back in scope for support." if in_scope else "Taken out of scope for support.")
-            if plan.priority != priority:
+            if old_priority != priority:
                 event(school_id, SupportEvent.Kind.PRIORITY,
-                      f"Priority changed from {priority_label(plan.priority)} to {priority_label(priority)}"
+                      f"Priority changed from {priority_label(old_priority)} to {priority_label(priority)}"
                       f" (rating run {run.pk}).")
-                plan.priority = priority
-                plan.run = run
-                changed += ["priority", "run"]
+                changed.update(priority=priority, run=run)
             if changed:
-                plan.save(update_fields=changed + ["updated_at"])
+                SupportPlan.objects.filter(pk=pid).update(updated_at=now, **changed)
+                plan[1], plan[2] = priority, in_scope
                 counts["plans_changed"] += 1
         if new_plans:
-            SupportPlan.objects.bulk_create(new_plans)
+            insert_rows(SupportPlan, ("school", "term", "priority", "run", "notes", "in_scope", "created_at",
+                                      "updated_at"),
+                        ((sid, term.pk, priorities[sid], run.pk, "", True, stamp, stamp) for sid in new_plans))
             counts["plans"] += len(new_plans)
-            # bulk_create sets pks on PostgreSQL and SQLite; read back to be sure on any backend.
-            if any(p.pk is None for p in new_plans):
-                plans = {p.school_id: p for p in SupportPlan.objects.filter(term=term, school_id__in=ids)}
+            fresh = SupportPlan.objects.filter(term=term)
+            if scoped:
+                fresh = fresh.filter(school_id__in=new_plans)
+            for sid, pid in fresh.values_list("school_id", "id"):
+                plans.setdefault(sid, [pid, priorities.get(sid), True])
 
         new_visits = []
         for school_id, priority in priorities.items():
             plan = plans.get(school_id)
             if plan is None:
                 continue
-            if not plan.in_scope:
+            if not plan[2]:
                 cancel_planned(school_id, "the school was taken out of scope for support")
                 withdraw(school_id, "the school was taken out of scope for support")
                 continue
@@ -311,29 +335,55 @@ def sync_support_after_run(run, *, today=None, school_ids=None, user=None):
                                f"{'' if target == 1 else 's'} this term", keep=target)
                 missing = target - len(visits[school_id])
                 if missing > 0:
-                    for date in visit_dates(term, missing, today, stagger=school_id % 9 - 4):
-                        v = Visit(plan=plan, school_id=school_id, planned_date=date, visitor=plan.adviser)
-                        new_visits.append(v)
-                        visits[school_id].append(v)
+                    for day in visit_dates(term, missing, today, stagger=school_id % 9 - 4):
+                        new_visits.append((plan[0], school_id, day))
+                        visits[school_id].append([None, Visit.Status.PLANNED, day])
                         event(school_id, SupportEvent.Kind.VISIT_PLANNED,
-                              f"Visit planned for {date:%-d %B %Y} ({priority_label(priority)}).")
+                              f"Visit planned for {day:%-d %B %Y} ({priority_label(priority)}).")
                 # A visit takes the place of a question nobody has answered yet.
-                withdraw(school_id, f"now {priority_label(priority)}: the red areas are taken up in a visit")
+                if questions.get(school_id):
+                    withdraw(school_id, f"now {priority_label(priority)}: the red areas are taken up in a visit")
             elif priority == "3":
                 cancel_planned(school_id, "now Priority 3: no visit is due")
-                sync_question(school_id, schools[school_id], plan, reds.get(school_id, []), questions[school_id],
-                              run, term, reply_by, event, counts)
+                if reds.get(school_id) or questions.get(school_id):
+                    sync_question(school_id, plan[0], reds.get(school_id, []), questions[school_id], run, term,
+                                  reply_by, event, counts)
             else:
                 cancel_planned(school_id, "the school is not rated")
                 withdraw(school_id, "the school is not rated in the latest run")
+        for reason, ids in cancels.items():
+            for chunk in _chunks(ids):
+                Visit.objects.filter(pk__in=chunk).update(status=Visit.Status.CANCELLED, cancelled_reason=reason)
         if new_visits:
-            Visit.objects.bulk_create(new_visits)
+            # Planned visits go to the plan's adviser when one is assigned.
+            advisers = dict(SupportPlan.objects.filter(term=term).exclude(adviser=None)
+                            .values_list("id", "adviser_id")) if plans else {}
+            insert_rows(Visit, ("plan", "school", "status", "planned_date", "visitor", "met_with", "focus", "findings",
+                                "cancelled_reason", "created_at"),
+                        ((pid, sid, Visit.Status.PLANNED, _d(day), advisers.get(pid), "", "[]", "", "", stamp)
+                         for pid, sid, day in new_visits))
             counts["visits_planned"] += len(new_visits)
-        SupportEvent.objects.bulk_create(events)
+        if events:
+            user_id = user.pk if user is not None else None
+            insert_rows(SupportEvent, ("school", "term", "kind", "text", "user", "run", "at"),
+                        ((sid, term.pk, kind, text, user_id, run.pk, stamp) for sid, kind, text in events))
     return dict(counts)
 
 
-def sync_question(school_id, school, plan, measures, existing, run, term, reply_by, event, counts):
+def _dt(value):
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _d(value):
+    return connection.ops.adapt_datefield_value(value)
+
+
+def _chunks(items, size=500):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def sync_question(school_id, plan_id, measures, existing, run, term, reply_by, event, counts):
     """A P3 school with red measures has one active question listing exactly those measures."""
     codes = sorted(m["code"] for m in measures)
     active = [q for q in existing if q.is_active]
@@ -349,6 +399,7 @@ def sync_question(school_id, school, plan, measures, existing, run, term, reply_
         return
     if any(q.codes == codes for q in existing if q.status != Question.Status.WITHDRAWN):
         return  # already asked this term (open, answered or closed)
+    school = School.objects.only("id", "name").get(pk=school_id)
     open_unanswered = [q for q in active if q.status == Question.Status.OPEN]
     if open_unanswered:
         q = open_unanswered[-1]
@@ -361,7 +412,7 @@ def sync_question(school_id, school, plan, measures, existing, run, term, reply_
         counts["questions_updated"] += 1
         return
     q = Question.objects.create(
-        school_id=school_id, term=term, plan=plan, run=run, measures=measures,
+        school_id=school_id, term=term, plan_id=plan_id, run=run, measures=measures,
         text=question_text(school, run, measures, reply_by), reply_by=reply_by,
     )
     existing.append(q)
