@@ -81,22 +81,43 @@ class RuleSetForm(forms.Form):
         if rule_set is not None and "initial" not in kwargs:
             kwargs["initial"] = initial_from(rule_set)
         super().__init__(*args, **kwargs)
+        for name in ("p1_red", "p2_red", "p2_amber", "trend_years", "inspection_age_years"):
+            f = self.fields[name]
+            what = f.label[0].lower() + f.label[1:]
+            f.error_messages.update({
+                "required": f"Enter a number for: {what}",
+                "invalid": f"Enter a whole number for: {what}",
+                "min_value": f"Enter {f.min_value} or more for: {what}",
+                "max_value": f"Enter {f.max_value} or fewer for: {what}",
+            })
+        self.fields["name"].error_messages["required"] = "Enter a name for the rule set"
+        self.labels = {code: labels.get(code, code) for code in self.codes}
         for code in self.codes:
-            label = labels.get(code, code)
+            name = self.labels[code]
+            number = {"invalid": f"Enter a number for {name}"}
             self.fields[f"{code}__comparator"] = forms.ChoiceField(
-                label=f"{label}: comparator", choices=COMPARATORS, widget=forms.Select(attrs=SELECT))
+                label="Comparator", choices=COMPARATORS, widget=forms.Select(attrs=SELECT),
+                error_messages={"required": f"Choose the comparator for {name}"})
             self.fields[f"{code}__fixed_value"] = forms.FloatField(
-                label=f"{label}: fixed value", required=False, widget=forms.NumberInput(attrs={**INPUT, "step": "any"}))
+                label="Fixed value", required=False, widget=forms.NumberInput(attrs={**INPUT, "step": "any"}),
+                error_messages=number)
             self.fields[f"{code}__amber_width"] = forms.FloatField(
-                label=f"{label}: amber width", min_value=0, widget=forms.NumberInput(attrs={**INPUT, "step": "any"}))
+                label="Amber width", min_value=0, widget=forms.NumberInput(attrs={**INPUT, "step": "any"}),
+                error_messages={**number, "required": f"Enter the amber width for {name}",
+                                "min_value": f"Enter an amber width of 0 or more for {name}"})
             self.fields[f"{code}__green_margin"] = forms.FloatField(
-                label=f"{label}: green margin", min_value=0, widget=forms.NumberInput(attrs={**INPUT, "step": "any"}))
+                label="Green margin", min_value=0, widget=forms.NumberInput(attrs={**INPUT, "step": "any"}),
+                error_messages={**number, "required": f"Enter the green margin for {name} (0 for none)",
+                                "min_value": f"Enter a green margin of 0 or more for {name}"})
             self.fields[f"{code}__min_cohort"] = forms.IntegerField(
-                label=f"{label}: smallest cohort rated", min_value=0, max_value=1000,
-                widget=forms.NumberInput(attrs=INPUT))
+                label="Smallest cohort rated", min_value=0, max_value=1000, widget=forms.NumberInput(attrs=INPUT),
+                error_messages={"invalid": f"Enter a whole number of pupils for {name}",
+                                "required": f"Enter the smallest cohort rated for {name}",
+                                "min_value": f"Enter a cohort of 0 or more for {name}",
+                                "max_value": f"Enter a cohort of 1000 or fewer for {name}"})
 
     def measure_rows(self):
-        return [{"code": code, "fields": [self[f"{code}__{name}"] for name in
+        return [{"code": code, "label": self.labels[code], "fields": [self[f"{code}__{name}"] for name in
                                           ("comparator", "fixed_value", "amber_width", "green_margin", "min_cohort")]}
                 for code in self.codes]
 
@@ -113,7 +134,7 @@ class RuleSetForm(forms.Form):
         for code in self.codes:
             comparator = cleaned.get(f"{code}__comparator")
             if comparator == ratings.ComparatorKind.FIXED and cleaned.get(f"{code}__fixed_value") is None:
-                self.add_error(f"{code}__fixed_value", "Enter the fixed value this measure is compared with")
+                self.add_error(f"{code}__fixed_value", f"Enter the fixed value {self.labels[code]} is compared with")
             if comparator == ratings.ComparatorKind.NEIGHBOURS and not cleaned.get("neighbours"):
                 self.add_error("neighbours", "Enter the statistical neighbours, or choose another comparator")
         return cleaned

@@ -18,7 +18,7 @@ from django_tables2 import RequestConfig
 
 from pep_portal.charts import chart_page
 from pep_portal.roles import is_officer
-from schools.models import Measure, School
+from schools.models import Measure, School, Value
 
 from . import exports, queries, ratings, runs
 from .access import admin_required, officer_required, visible_school
@@ -101,15 +101,7 @@ def overview(request):
         "page": page,
         "charts": queries.measure_charts(codes, labels, units, prefix="measure-chart"),
         "year_label": year_label(run.year) if run else "",
-        "trend_years": _trend_years(run),
     })
-
-
-def _trend_years(run):
-    try:
-        return run.rule_set.engine().trend_years if run else 3
-    except ratings.RatingError:
-        return 3
 
 
 def leader_home(request):
@@ -235,7 +227,32 @@ def school_detail(request, urn):
         "trust": _current_trust(school),
         "year_label": year_label(run.year) if run else "",
         "trend_years": _trend_years(run),
+        "report_card": report_card(school),
     })
+
+
+RC_WORDS = {1: "Exceptional", 2: "Strong standard", 3: "Expected standard", 4: "Needs attention",
+            5: "Urgent improvement"}
+RC_SAFEGUARDING = {1: "Met", 5: "Not met"}
+
+
+def report_card(school):
+    """The latest Ofsted report card (from November 2025): shown beside the rating, never banded."""
+    rows = list(
+        Value.objects.filter(school=school, measure__code__startswith="ofsted_rc_")
+        .order_by("-year", "measure__order")
+        .values_list("year", "measure__short_label", "measure__code", "value", "marker")
+    )
+    if not rows:
+        return None
+    latest = rows[0][0]
+    areas = []
+    for year, label, code, value, _marker in rows:
+        if year != latest or value is None:
+            continue
+        words = RC_SAFEGUARDING if code == "ofsted_rc_safeguarding" else RC_WORDS
+        areas.append((label, words.get(int(value), str(value))))
+    return {"year_label": year_label(latest), "areas": areas} if areas else None
 
 
 def _trend_years(run):

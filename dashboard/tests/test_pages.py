@@ -272,3 +272,28 @@ def test_query_counts_per_page_do_not_grow_with_the_number_of_schools(world, cli
     for page, (small, large) in counts.items():
         assert large <= small, f"{page}: {small} queries with ~50 schools, {large} with ~500"
     print("query counts:", {page: c[1] for page, c in counts.items()})
+
+
+def test_admins_read_who_opened_a_dashboard_in_the_django_admin(world, client_for, personas):
+    client_for("school_leader").get(f"/dashboard/schools/{world.school_a.urn}/")
+    page = text(client_for("admin").get("/admin/dashboard/dashboardaccess/"))
+    assert "school.leader@example.org" in page and world.school_a.name in page
+    assert client_for("officer").get("/admin/dashboard/dashboardaccess/").status_code == 302  # not staff
+    # The log is read-only, even for admins.
+    access = DashboardAccess.objects.first()
+    assert client_for("admin").post(f"/admin/dashboard/dashboardaccess/{access.pk}/delete/",
+                                     {"post": "yes"}).status_code == 403
+    assert DashboardAccess.objects.filter(pk=access.pk).exists()
+
+
+def test_the_report_card_is_shown_and_not_banded(world, client_for):
+    from schools.models import Measure
+
+    rc, _ = Measure.objects.get_or_create(code="ofsted_rc_inclusion", defaults={
+        "label": "Ofsted report card: inclusion", "short_label": "Inclusion", "unit": "grade", "polarity": "none",
+        "kind": "ofsted"})
+    Value.objects.create(school=world.school_a, measure=rc, year=2025, value=4)
+    runs.run_ratings()
+    page = text(client_for("officer").get(f"/dashboard/schools/{world.school_a.urn}/"))
+    assert "Ofsted report card (2025/26)" in page and "Inclusion: Needs attention" in page
+    assert SchoolRating.objects.current().get(school=world.school_a).priority == "1"  # unchanged by it
