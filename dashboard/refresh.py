@@ -136,8 +136,11 @@ def _release(token):
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
         else:
             RefreshLock.objects.filter(name=LOCK_NAME, holder=token).update(holder="", acquired_at=None)
-    except DatabaseError:  # the connection is gone, and with it the advisory lock
-        logger.warning("could not release the refresh lock explicitly", exc_info=True)
+    except DatabaseError:
+        # A session lock must never outlive its run: a connection that cannot unlock is closed, and
+        # PostgreSQL drops its locks with it (with persistent connections it would otherwise stay held).
+        logger.warning("could not release the refresh lock; closing the connection", exc_info=True)
+        connection.close()
 
 
 @contextmanager
@@ -408,7 +411,8 @@ def _record_failure(row, exc):
         row.status = Status.FAILED
         row.finished_at = timezone.now()
         row.error = message
-        row.step = f"Failed while {row.step.lower()}" if row.step and not row.step.startswith("Failed") else row.step
+        if row.step and not row.step.startswith("Failed"):
+            row.step = f"Failed while {row.step[:1].lower()}{row.step[1:]}"[:80]
         _log(row, f"Attempt {row.attempts} failed: {message}")
         row.save()
     except DatabaseError:
@@ -416,14 +420,14 @@ def _record_failure(row, exc):
 
 
 def _set_step(row, step):
-    row.step = step
+    row.step = step[:80]
     row.save(update_fields=["step"])
 
 
 def _steps(row):
     from .models import RatingRun
 
-    _set_step(row, "Recomputing strategy targets from LA, England and partnership figures")
+    _set_step(row, "Recomputing strategy targets")
     row.targets_recomputed = recompute_figures()
     row.save(update_fields=["targets_recomputed"])
 

@@ -96,6 +96,8 @@ def test_it_skips_a_run_when_another_process_holds_the_lock(schools):
                 assert cursor.fetchone()[0]
             assert refresh.perform().status == Status.SKIPPED
         finally:
+            with other.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [refresh.ADVISORY_LOCK_KEY])
             other.close()
     else:
         RefreshLock.objects.create(name=refresh.LOCK_NAME, holder="another-worker", acquired_at=timezone.now())
