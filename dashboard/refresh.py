@@ -51,6 +51,7 @@ GRACE = dt.timedelta(minutes=getattr(settings, "REFRESH_GRACE_MINUTES", 10))
 CLOCK_SKEW = dt.timedelta(minutes=2)
 # A run interrupted this many times is not started again (a run the hard time limit kills would loop).
 MAX_ATTEMPTS = 3
+GIVEN_UP = "Given up"
 
 
 def _transient_errors():
@@ -346,11 +347,14 @@ def _run_locked(key, trigger, user, row, task_id, note=""):
         row = RefreshRun(key=key, trigger=trigger, triggered_by=user)
     else:
         row.refresh_from_db()
+    if row.pk and row.status == Status.FAILED and row.step == GIVEN_UP:
+        return _record_skipped(key, trigger, user, task_id,
+                               f"Skipped: refresh {row.pk} was given up after {row.attempts} attempts.")
     if row.pk and row.status == Status.RUNNING and row.attempts >= MAX_ATTEMPTS:
         # Killed every time (by the hard time limit, or out of memory): stop, say so, keep yesterday's ratings.
         row.status = Status.FAILED
         row.finished_at = timezone.now()
-        row.step = "Given up"
+        row.step = GIVEN_UP
         row.error = (f"Given up after {row.attempts} attempts that were each interrupted (the worker died or the "
                      "hard time limit stopped it). The previous ratings are still shown.")
         _log(row, row.error)

@@ -358,3 +358,6 @@ def test_a_run_interrupted_again_and_again_is_given_up_not_looped(schools):
     assert found == "interrupted" and row.pk == stuck.pk and row.status == Status.FAILED
     assert row.error.startswith(f"Given up after {refresh.MAX_ATTEMPTS} attempts")
     assert CurrentRun.get() is None and refresh.watchdog()[0] != "interrupted"
+    # The broker delivering the killed message once more does not start it again either.
+    again = refresh.perform(key=stuck.key, trigger=refresh.Trigger.NIGHTLY)
+    assert again.status == Status.SKIPPED and "given up" in again.error and RatingRun.objects.count() == 0
