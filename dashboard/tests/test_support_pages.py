@@ -205,3 +205,24 @@ def test_no_public_page_shows_a_support_record(world, client_for):
     for persona in ("school_leader", "trust_leader", "chair"):
         response = client_for(persona).get(f"/dashboard/support/questions/{world.question_b.pk}/?x={CANARY_RATING}")
         assert response.status_code == 404 and CANARY_RATING not in text(response)
+
+
+def test_an_admin_takes_a_category_out_of_scope_and_moves_term_dates_in_the_admin(world, client_for):
+    admin = client_for("admin")
+    for url in ("/admin/dashboard/supportexclusion/add/", "/admin/dashboard/term/", "/admin/dashboard/supportsettings/",
+                "/admin/dashboard/visit/", "/admin/dashboard/question/", "/admin/dashboard/supportevent/",
+                "/admin/dashboard/peerreviewround/add/", "/admin/dashboard/supportoffer/add/"):
+        assert admin.get(url).status_code == 200, url
+    response = admin.post("/admin/dashboard/supportexclusion/add/", {
+        "category": Governance.ACADEMY, "school": "", "reason": "Their trusts provide their support"})
+    assert response.status_code == 302
+    exclusion = SupportExclusion.objects.get()
+    assert exclusion.created_by == world.personas.admin and exclusion.what == "All academy schools"
+    both = admin.post("/admin/dashboard/supportexclusion/add/", {
+        "category": Governance.ACADEMY, "school": world.school_a.pk, "reason": "x"})
+    assert "Choose either one school or one category" in text(both)
+    term = support.term_for()
+    response = admin.post(f"/admin/dashboard/term/{term.pk}/change/", {
+        "academic_year": term.academic_year, "name": term.name, "start": term.start.isoformat(),
+        "end": (term.start - datetime.timedelta(days=1)).isoformat()})
+    assert "The term must end on or after its start." in text(response)
