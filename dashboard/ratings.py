@@ -660,15 +660,22 @@ def priority_for(ofsted_band, red_core, amber_core, anything_rated, thresholds):
     return Priority.NOT_RATED
 
 
-def rate_school(rule_set, school, figures, year, comparators, rating_date, _ctx=None):
-    """Rate one school for one academic year. figures: {(measure, year): Figure}."""
-    ctx = _ctx or _Context(rule_set, comparators)
+def group_figures(figures, year):
+    """{(measure, year): Figure} -> {measure: [(year, Figure), ...] newest first, none after `year`}."""
     by_measure = {}
     for (code, y), figure in figures.items():
         if y <= year:
             by_measure.setdefault(code, []).append((y, figure))
     for history in by_measure.values():
         history.sort(key=lambda item: item[0], reverse=True)
+    return by_measure
+
+
+def rate_school(rule_set, school, figures, year, comparators, rating_date, _ctx=None, *, grouped=False):
+    """Rate one school for one academic year. figures: {(measure, year): Figure}, or already grouped by
+    measure (grouped=True: {measure: [(year, Figure), ...] newest first, none after `year`})."""
+    ctx = _ctx or _Context(rule_set, comparators)
+    by_measure = figures if grouped else group_figures(figures, year)
     results = [
         _rate_measure(rule, school, by_measure.get(rule.measure, ()), year, ctx) for rule in rule_set.rules.values()
     ]
@@ -731,11 +738,15 @@ def rating_year(years_with_core_values):
     return max(years) if years else None
 
 
-def rate_all(rule_set, schools, figures_by_school, year, comparators, rating_date):
-    """Rate many schools. figures_by_school: {school.key: {(measure, year): Figure}}."""
+def rate_all(rule_set, schools, figures_by_school, year, comparators, rating_date, *, grouped=False):
+    """Rate many schools. figures_by_school: {school.key: figures as rate_school takes them}."""
     ctx = _Context(rule_set, comparators)
+    empty = {}
     return [
-        rate_school(rule_set, s, figures_by_school.get(s.key, {}), year, comparators, rating_date, ctx) for s in schools
+        rate_school(
+            rule_set, s, figures_by_school.get(s.key, empty), year, comparators, rating_date, ctx, grouped=grouped
+        )
+        for s in schools
     ]
 
 

@@ -87,6 +87,8 @@ def compute(year=None, rule_set=None, rating_date=None):
         .order_by("id")
     )
     wanted = {s.id for s in schools}
+    # Grouped as the engine takes them: {school: {measure: [(year, Figure), ...] newest first}}; the
+    # database hands the rows over in that order, so nothing is sorted in Python.
     figures = {}
     rows = (
         # Trend flags look back over the last years with data; a window of trend_years + 4 covers gaps
@@ -94,16 +96,22 @@ def compute(year=None, rule_set=None, rating_date=None):
         Value.objects.filter(
             measure_id__in=list(measures), year__lte=year, year__gte=year - engine_rules.trend_years - 4
         )
+        .order_by("-school_id", "-measure_id", "-year")
         .values_list("school_id", "measure_id", "year", "value", "marker", "cohort")
         .iterator(chunk_size=20000)
     )
     Figure = ratings.Figure
+    last_school, per_school = None, None
     for school_id, measure_id, y, value, marker, cohort in rows:
-        if school_id in wanted:
-            per_school = figures.get(school_id)
-            if per_school is None:
-                per_school = figures[school_id] = {}
-            per_school[(measures[measure_id], y)] = Figure(value, marker or "", cohort)
+        if school_id != last_school:
+            last_school = school_id
+            per_school = figures.setdefault(school_id, {}) if school_id in wanted else None
+        if per_school is not None:
+            code = measures[measure_id]
+            history = per_school.get(code)
+            if history is None:
+                history = per_school[code] = []
+            history.append((y, Figure(value, marker or "", cohort)))
 
     comparators = ratings.Comparators(
         (area, la_code, measures[measure_id], y, phase, None if marker else value)
@@ -113,14 +121,18 @@ def compute(year=None, rule_set=None, rating_date=None):
     )
     facts = [_naming_the_school(s, school_facts, s) for s in schools]
     try:
-        results = ratings.rate_all(engine_rules, facts, figures, year, comparators, rating_date)
+        results = ratings.rate_all(engine_rules, facts, figures, year, comparators, rating_date, grouped=True)
     except Exception:
         # Rate again one school at a time, only to say whose data raised (issue 6: the error names the school).
         for s, fact in zip(schools, facts, strict=True):
-            _naming_the_school(s, ratings.rate_school, engine_rules, fact, figures.get(fact.key, {}), year,
+            _naming_the_school(s, _rate_grouped, engine_rules, fact, figures.get(fact.key, {}), year,
                                comparators, rating_date)
         raise
     return Computed(year=year, rule_set=rule_set, schools=schools, results=results)
+
+
+def _rate_grouped(*args):
+    return ratings.rate_school(*args, grouped=True)
 
 
 def _naming_the_school(school, fn, *args):
