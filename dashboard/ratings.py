@@ -523,17 +523,25 @@ class _Context:
         self.describe = {code: rule.describe() for code, rule in rule_set.rules.items()}
         self.higher = {code: polarity(code) is Polarity.HIGHER for code in rule_set.rules}
 
-    def comparator(self, rule, school, year):
-        # Thousands of schools share a handful of comparators: work each out once per run.
+    def series(self, rule, school):
+        """{year: Comparator} shared by every school with the same comparator for this rule (filled lazily).
+
+        Thousands of schools share a handful of comparators: each is worked out once per run."""
         key = (
             rule.measure,
-            year,
             school.absence_phase if rule.by_phase else "",
             school.la_code if rule.comparator is ComparatorKind.LA else "",
         )
         found = self.memo.get(key)
         if found is None:
-            found = self.memo[key] = comparator_for(rule, school, year, self.comparators, self.neighbours)
+            found = self.memo[key] = {}
+        return found
+
+    def comparator(self, rule, school, year, series=None):
+        series = self.series(rule, school) if series is None else series
+        found = series.get(year)
+        if found is None:
+            found = series[year] = comparator_for(rule, school, year, self.comparators, self.neighbours)
         return found
 
 
@@ -557,8 +565,9 @@ def _rate_measure(rule, school, history, year, ctx):
     if not (rule.phases & school.phases):
         return MeasureResult(code, Band.NOT_RATED, rule=NOT_FOR_PHASE, core=rule.core)
     figure = history[0][1] if history and history[0][0] == year else None
-    comparator = ctx.comparator(rule, school, year)
-    trend = _trend(rule, school, history, ctx) if history else False
+    series = ctx.series(rule, school)
+    comparator = series.get(year) or ctx.comparator(rule, school, year, series)
+    trend = _trend(rule, school, history, ctx, series) if history else False
     result = MeasureResult(
         code, Band.NOT_RATED, None, "", None, comparator.value, comparator.name, "", trend, rule.core
     )
@@ -587,7 +596,7 @@ def _rate_measure(rule, school, history, year, ctx):
     return result
 
 
-def _trend(rule, school, history, ctx):
+def _trend(rule, school, history, ctx, series):
     """Below the comparator in each of the last n years with data (a year without data is skipped)."""
     n = ctx.rule_set.trend_years
     if n <= 0:
@@ -598,7 +607,7 @@ def _trend(rule, school, history, ctx):
         value = f.value
         if f.marker or not _is_number(value) or (f.cohort is not None and f.cohort < rule.min_cohort):
             continue
-        comp = ctx.comparator(rule, school, y).value
+        comp = (series.get(y) or ctx.comparator(rule, school, y, series)).value
         if comp is None:
             continue
         gap = round(value - comp, 6)
