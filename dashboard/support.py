@@ -445,19 +445,30 @@ def sync_school(school, user=None):
 
 # ---- what officers and leaders see ---------------------------------------------------------------
 
+# Reminders stop a month after the item's term ended: older items stay on the pages, not in inboxes.
+REMIND_AFTER_TERM_DAYS = 31
+
+
+def _recent(today):
+    return today - datetime.timedelta(days=REMIND_AFTER_TERM_DAYS)
+
+
 def overdue_visits(today=None):
     today = today or timezone.localdate()
-    return Visit.objects.overdue(today).select_related("school", "visitor", "plan__adviser")
+    return (Visit.objects.overdue(today).filter(plan__term__end__gte=_recent(today))
+            .select_related("school", "visitor", "plan__adviser"))
 
 
 def overdue_next_steps(today=None):
     today = today or timezone.localdate()
-    return NextStep.objects.overdue(today).select_related("visit__school")
+    return NextStep.objects.overdue(today).filter(due_date__gte=_recent(today) - datetime.timedelta(days=365)) \
+        .select_related("visit__school")
 
 
 def overdue_questions(today=None):
     today = today or timezone.localdate()
-    return Question.objects.filter(status=Question.Status.OPEN, reply_by__lt=today).select_related("school")
+    return Question.objects.filter(status=Question.Status.OPEN, reply_by__lt=today,
+                                   term__end__gte=_recent(today)).select_related("school", "term")
 
 
 def who_can_help(school, code, run=None):
@@ -559,3 +570,21 @@ def send_reminders(today=None, stdout=None):
 
 def _name(user):
     return user.get_full_name() or user.email or user.username
+
+
+def notify_reply(question, author):
+    """Tell the school's adviser (else the LA officers) that a school replied: the question waits to be closed."""
+    plan = question.plan
+    recipients = [plan.adviser.email] if plan and plan.adviser_id and plan.adviser.email else [
+        u.email for u in officers_to_email()]
+    if not recipients:
+        return 0
+    site = getattr(settings, "SITE_ROOT", "").rstrip("/")
+    body = "\n".join([
+        f"{_name(author)} replied for {question.school.name} to the question of {question.opened_at:%-d %B %Y}.",
+        "",
+        f"Read the reply and close the question: {site}/dashboard/support/questions/{question.pk}/",
+    ])
+    send_mail(f"[{settings.PARTNERSHIP_NAME}] {question.school.name} replied to a question", body,
+              settings.DEFAULT_FROM_EMAIL, recipients)
+    return len(recipients)

@@ -377,6 +377,7 @@ def question(request, pk):
                     question.save(update_fields=["status"])
                     _event(question.school, SupportEvent.Kind.REPLY, "The school replied to the question.",
                            request.user, question.term)
+                    transaction.on_commit(lambda: support.notify_reply(question, request.user))
                 messages.success(request, "Your reply was sent to the partnership's officers.")
                 return redirect(request.path)
         elif action == "close" and can_close:

@@ -246,8 +246,10 @@ def test_overdue_items_are_emailed_to_officers_and_schools(schools, personas):
     runs.run_ratings(rule_set=relaxed_rule_set())
     schools["one_red"].leaders.add(personas.school_leader)
     visit = live_visits(schools["p1"]).first()
-    NextStep.objects.create(visit=visit, action="Phonics audit", owner="Head", due_date=datetime.date(2000, 1, 1))
-    later = support.term_for().end + datetime.timedelta(days=60)
+    later = support.term_for().end + datetime.timedelta(days=10)
+    NextStep.objects.create(visit=visit, action="Phonics audit", owner="Head",
+                            due_date=later - datetime.timedelta(days=30))
+    Question.objects.update(reply_by=support.term_for().end)
     mail.outbox.clear()
     result = support.send_reminders(today=later)
     assert result["visits"] == 5 and result["next_steps"] == 1 and result["questions"] == 1
@@ -262,6 +264,10 @@ def test_overdue_items_are_emailed_to_officers_and_schools(schools, personas):
     support.send_reminders(today=later + datetime.timedelta(days=1))
     assert not [m for m in mail.outbox if personas.school_leader.email in m.to]
     assert [m for m in mail.outbox if personas.officer.email in m.to]
+    # A month after the term ended, its items stay on the pages but leave the inboxes.
+    mail.outbox.clear()
+    result = support.send_reminders(today=later + datetime.timedelta(days=60))
+    assert (result["visits"], result["questions"]) == (0, 0) and result["next_steps"] == 1
 
 
 def test_the_reminder_command_and_task_do_the_same_job(schools, personas):
@@ -271,8 +277,9 @@ def test_the_reminder_command_and_task_do_the_same_job(schools, personas):
     from dashboard.support_tasks import send_support_reminders
 
     out = StringIO()
-    call_command("send_support_reminders", "--date", "2099-01-01", stdout=out)
-    assert "support reminders: 6 visits" in out.getvalue()  # P1: 2 + 2, P2: 1 + 1, all past due in 2099
+    after = support.term_for().end + datetime.timedelta(days=5)
+    call_command("send_support_reminders", "--date", after.isoformat(), stdout=out)
+    assert "support reminders: 6 visits" in out.getvalue()  # P1: 2 + 2, P2: 1 + 1, all past due
     assert send_support_reminders.apply().get()["visits"] == 0  # today: nothing is past due yet
 
 

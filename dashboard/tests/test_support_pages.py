@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from dashboard import support
@@ -96,7 +97,7 @@ def test_a_school_leader_reads_their_notes_of_visit_without_changing_them(world,
     assert leader.get(f"/dashboard/support/visits/{world.visit_b.pk}/").status_code == 404
 
 
-def test_a_school_leader_answers_and_the_officer_closes(world, client_for):
+def test_a_school_leader_answers_and_the_officer_closes(world, client_for, django_capture_on_commit_callbacks):
     leader = client_for("school_leader")
     url = f"/dashboard/support/questions/{world.question_a.pk}/"
     home = text(leader.get("/dashboard/support/"))
@@ -106,8 +107,11 @@ def test_a_school_leader_answers_and_the_officer_closes(world, client_for):
     assert CANARY_RATING in page and "48%" in page and "65% England" in page and "Send the reply" in page
     empty = leader.post(url, {"do": "reply", "explanation": " ", "action": ""})
     assert "Enter an explanation, an action, or both" in text(empty)
-    leader.post(url, {"do": "reply", "explanation": "A cohort of 12 pupils, four with EHC plans.",
-                      "action": ""})
+    with django_capture_on_commit_callbacks(execute=True):
+        leader.post(url, {"do": "reply", "explanation": "A cohort of 12 pupils, four with EHC plans.",
+                          "action": ""})
+    told = [m for m in mail.outbox if world.personas.officer.email in m.to]
+    assert len(told) == 1 and world.school_a.name in told[0].subject
     question = Question.objects.get(pk=world.question_a.pk)
     assert question.status == "answered" and question.replies.get().author == world.personas.school_leader
     assert leader.post(url, {"do": "close", "outcome": "x"}).status_code == 404  # leaders cannot close
