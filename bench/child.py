@@ -1,0 +1,151 @@
+"""One measured step of the bench, run in its own process so Django start-up is part of what is timed.
+
+    python bench/child.py STEP [args]   ->   one JSON object on the last line of stdout
+
+Every result has `startup_s` (django.setup() in this process), `seconds` (the step itself, after
+start-up) and `maxrss_mb` (peak resident memory of this process). The parent (bench/run.py) sets
+the environment: DATABASE_URL, PARTNERSHIP_LA_CODES, MEDIA_ROOT, DEBUG/HTTPS off.
+"""
+
+import json
+import os
+import resource
+import sys
+import time
+
+T0 = time.perf_counter()
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pep_portal.settings")
+
+
+def maxrss_mb():
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # KiB on Linux
+
+
+def django_setup():
+    import django
+
+    django.setup()
+    return time.perf_counter() - T0
+
+
+def emit(result):
+    sys.stdout.write("\n" + json.dumps(result) + "\n")
+    sys.stdout.flush()
+
+
+# ------------------------------------------------------------------------------------------- steps
+def step_migrate(args):
+    startup = django_setup()
+    from django.core.management import call_command
+
+    t = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    return {"startup_s": startup, "seconds": time.perf_counter() - t}
+
+
+def step_floor(args):
+    """The floor of an import: Django start-up plus pandas reading the same file as text."""
+    path = args[0]
+    startup = django_setup()
+    import pandas
+
+    t = time.perf_counter()
+    frame = pandas.read_csv(path, dtype=str, encoding_errors="replace", low_memory=False)
+    return {"startup_s": startup, "seconds": time.perf_counter() - t, "rows": len(frame)}
+
+
+def step_preview(args):
+    """The upload page's step: store, read, validate. Writes no data (reported, not a target)."""
+    path = args[0]
+    startup = django_setup()
+    from schools.imports.pipeline import preview
+
+    with open(path, "rb") as fh:
+        data = fh.read()
+    t = time.perf_counter()
+    record = preview(data, os.path.basename(path), source="command")
+    return {"startup_s": startup, "seconds": time.perf_counter() - t, "record": record.pk,
+            "status": record.status, "kind": record.kind, "year": record.academic_year, "rows": record.rows_read,
+            "message": record.message}
+
+
+def step_confirm(args):
+    """The confirmed write (the target): what the confirm button's worker does, in a fresh process."""
+    pk = int(args[0])
+    startup = django_setup()
+    from schools.imports.pipeline import confirm
+    from schools.models import ImportRecord
+
+    t = time.perf_counter()
+    record = confirm(ImportRecord.objects.get(pk=pk))
+    seconds = time.perf_counter() - t
+    return {"startup_s": startup, "seconds": seconds, "status": record.status, "kind": record.kind,
+            "rows": record.rows_read, "rows_written": record.rows_written, "message": record.message}
+
+
+def step_rate(args):
+    startup = django_setup()
+    from dashboard.models import MeasureRating, SchoolRating
+    from dashboard.runs import run_ratings
+
+    t = time.perf_counter()
+    run = run_ratings()
+    seconds = time.perf_counter() - t
+    return {"startup_s": startup, "seconds": seconds, "year": run.year, "rows": run.schools_considered,
+            "schools_rated": run.schools_rated, "status": run.status,
+            "school_ratings": SchoolRating.objects.filter(run=run).count(),
+            "measure_ratings": MeasureRating.objects.filter(school_rating__run=run).count()}
+
+
+def step_load(args):
+    """Import files without timing each (the small comparison database): path per argument, in order."""
+    startup = django_setup()
+    from schools.imports.pipeline import run_path
+    from schools.models import ImportRecord
+
+    t = time.perf_counter()
+    refused = []
+    for path in args:
+        record = run_path(path, source="command")
+        if record.status != ImportRecord.Status.DONE:
+            refused.append(f"{os.path.basename(path)}: {record.message}")
+    return {"startup_s": startup, "seconds": time.perf_counter() - t, "rows": len(args), "refused": refused}
+
+
+def step_pages(args):
+    """Each page by the Django test client: median and p95 over N requests, SQL queries, script bytes."""
+    n = int(args[0]) if args else 20
+    startup = django_setup()
+    from bench import pages
+
+    t = time.perf_counter()
+    result = pages.measure(n)
+    return {"startup_s": startup, "seconds": time.perf_counter() - t, **result}
+
+
+def step_session(args):
+    """A signed-in LA officer (TOTP set up) for the load test: the session cookie and the pages' URLs."""
+    startup = django_setup()
+    from bench import pages
+
+    t = time.perf_counter()
+    return {"startup_s": startup, "seconds": time.perf_counter() - t, **pages.server_session()}
+
+
+STEPS = {name[5:]: fn for name, fn in globals().items() if name.startswith("step_")}
+
+
+def main():
+    step, args = sys.argv[1], sys.argv[2:]
+    result = STEPS[step](args)
+    result["startup_s"] = round(result["startup_s"], 3)
+    result["seconds"] = round(result["seconds"], 3)
+    result["maxrss_mb"] = maxrss_mb()
+    emit(result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,502 @@
+"""`make bench`: PEP Portal at England scale, measured against the figures in PRODUCT.md.
+
+    .venv/bin/python bench/run.py [--schools 22000] [--las 152] [--gias-rows 50000] [--no-server]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/run.py
+
+Generates the files in the real DfE/GIAS layouts (schools/demo_generator.py, demo_performance.py) in
+a temporary folder, builds a FRESH database of its own (a SQLite file in the temporary folder, or,
+when DATABASE_URL names a PostgreSQL server, a database `pep_bench_<pid>` created and dropped here;
+no other database is touched), with every generated LA in the partnership, then runs each step in
+a child process (bench/child.py) so Django start-up is inside what is timed. Progress goes to
+stderr; ONE JSON document goes to stdout. See bench/README.md.
+"""
+
+import argparse
+import csv
+import json
+import os
+import platform
+import resource
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+PY = sys.executable
+CHILD = str(ROOT / "bench" / "child.py")
+
+# PRODUCT.md "Figures to reach"
+IMPORT_SECONDS = {"ks2": 20, "ks4": 20, "gias_establishments": 30}
+RATIO_TARGET = 3.0
+MEMORY_TARGET_MB = 1024
+RATING_SECONDS = 15
+SCRIPT_BYTES_TARGET = 1_500_000
+
+
+def say(text):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
+# -------------------------------------------------------------------------------------- databases
+class Databases:
+    """The bench's own databases: `main` (England scale) and `small` (the query-count comparison)."""
+
+    def __init__(self, tmp):
+        self.tmp = Path(tmp)
+        base = os.environ.get("DATABASE_URL", "").strip()
+        self.engine = "postgresql" if base.startswith(("postgres://", "postgresql://")) else "sqlite"
+        self.base = base
+        self.created = []
+        if self.engine == "postgresql":
+            tag = os.getpid()
+            self.names = {"main": f"pep_bench_{tag}", "small": f"pep_bench_small_{tag}"}
+
+    def url(self, which):
+        if self.engine == "sqlite":
+            return f"sqlite:///{self.tmp / f'{which}.sqlite3'}"
+        parts = urlsplit(self.base)
+        return urlunsplit((parts.scheme, parts.netloc, "/" + self.names[which], parts.query, ""))
+
+    def _admin(self):
+        import psycopg2
+
+        conn = psycopg2.connect(self.base)
+        conn.autocommit = True
+        return conn
+
+    def create_main(self):
+        if self.engine == "postgresql":
+            with self._admin() as conn, conn.cursor() as cur:
+                cur.execute(f'CREATE DATABASE "{self.names["main"]}"')
+            self.created.append(self.names["main"])
+
+    def clone_main_to_small(self):
+        """Right after migrate: the small database starts from the same migrated schema."""
+        if self.engine == "sqlite":
+            shutil.copyfile(self.tmp / "main.sqlite3", self.tmp / "small.sqlite3")
+        else:
+            with self._admin() as conn, conn.cursor() as cur:
+                cur.execute(f'CREATE DATABASE "{self.names["small"]}" TEMPLATE "{self.names["main"]}"')
+            self.created.append(self.names["small"])
+
+    def drop(self):
+        if self.engine != "postgresql":
+            return
+        conn = self._admin()
+        try:
+            with conn.cursor() as cur:
+                for name in self.created:
+                    cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            conn.close()
+        self.created = []
+
+
+def server_version(dbs):
+    if dbs.engine == "sqlite":
+        import sqlite3
+
+        return f"SQLite {sqlite3.sqlite_version}"
+    with dbs._admin() as conn, conn.cursor() as cur:
+        cur.execute("SHOW server_version")
+        return f"PostgreSQL {cur.fetchone()[0]}"
+
+
+# ----------------------------------------------------------------------------------------- children
+class StepFailed(Exception):
+    pass
+
+
+def child_env(db_url, la_codes, media):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL")}
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "pep_portal.settings",
+        "DATABASE_URL": db_url,
+        "PARTNERSHIP_LA_CODES": ",".join(la_codes),
+        "MEDIA_ROOT": str(media),
+        "DEBUG": "false",
+        "HTTPS": "false",
+        "STATIC_MANIFEST": "false",  # no collectstatic in a fresh clone: static files served from the finders
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "LOG_LEVEL": "WARNING",
+        "SECRET_KEY": "bench-only-not-a-secret",
+        "PYTHONHASHSEED": "0",
+    })
+    return env
+
+
+def child(step, args, env, timeout=900):
+    started = time.perf_counter()
+    proc = subprocess.run([PY, CHILD, step, *map(str, args)], env=env, cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout, check=False)
+    wall = time.perf_counter() - started
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-15:]
+        raise StepFailed(f"{step} {' '.join(map(str, args))} exited {proc.returncode}: " + " | ".join(tail))
+    result = json.loads(lines[-1])
+    result["wall_s"] = round(wall, 3)
+    return result
+
+
+# ------------------------------------------------------------------------------------------ imports
+def measure_imports(files, env):
+    out = []
+    for kind, path in files:
+        name = Path(path).name
+        size = Path(path).stat().st_size
+        say(f"import {name} ({size / 1e6:.1f} MB)")
+        pre = child("preview", [path], env)
+        if pre["status"] != "previewed":
+            raise StepFailed(f"{name} refused at preview: {pre['message']}")
+        done = child("confirm", [pre["record"]], env)
+        if done["status"] != "done":
+            raise StepFailed(f"{name} not written: {done['message']}")
+        floor = child("floor", [path], env)
+        import_s = done["startup_s"] + done["seconds"]
+        floor_s = floor["startup_s"] + floor["seconds"]
+        ratio = import_s / floor_s if floor_s else None
+        limit = IMPORT_SECONDS.get(done["kind"])
+        entry = {
+            "file": name, "kind": done["kind"], "year": pre["year"], "bytes": size, "rows": done["rows"],
+            "rows_written": done["rows_written"],
+            "seconds": round(import_s, 3),  # the confirmed write in a fresh process: start-up + confirm()
+            "startup_s": done["startup_s"], "confirm_s": done["seconds"], "wall_s": done["wall_s"],
+            "rows_per_s": round(done["rows"] / import_s) if import_s else None,
+            "peak_memory_mb": done["maxrss_mb"],
+            "preview_s": pre["seconds"], "preview_peak_memory_mb": pre["maxrss_mb"],
+            "floor_s": round(floor_s, 3), "floor_startup_s": floor["startup_s"], "floor_read_s": floor["seconds"],
+            "ratio": round(ratio, 2) if ratio else None,
+            "targets": {"ratio_at_most_3": ratio is not None and ratio <= RATIO_TARGET,
+                        "memory_under_1gb": done["maxrss_mb"] < MEMORY_TARGET_MB},
+        }
+        if limit:
+            entry["targets"][f"under_{limit}_s"] = import_s < limit
+        entry["ok"] = all(entry["targets"].values())
+        say(f"  {entry['rows']:,} rows: write {import_s:.2f} s (start-up {done['startup_s']:.2f} + confirm "
+            f"{done['seconds']:.2f}), floor {floor_s:.2f} s, ratio {entry['ratio']}, "
+            f"preview {pre['seconds']:.2f} s, {done['maxrss_mb']:.0f} MB")
+        out.append(entry)
+    return out
+
+
+# ------------------------------------------------------------------------------------------- server
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url, timeout):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - 127.0.0.1 only
+                if response.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
+def cpu_seconds(proc):
+    """User + system CPU of a process and its children (gunicorn master and workers)."""
+    import psutil
+
+    total = 0.0
+    try:
+        procs = [proc, *proc.children(recursive=True)]
+    except psutil.Error:
+        return total
+    for p in procs:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
+
+
+def measure_server(env, session, tmp, duration, users):
+    import psutil
+
+    port = free_port()
+    host = f"http://127.0.0.1:{port}"
+    gunicorn = str(Path(PY).parent / "gunicorn")
+    locust = str(Path(PY).parent / "locust")
+    say(f"server: gunicorn, 2 workers, on {host}")
+    server = subprocess.Popen(
+        [gunicorn, "pep_portal.wsgi:application", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+         "--timeout", "60", "--graceful-timeout", "5", "--log-level", "warning"],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(tmp / "gunicorn.log", "w"),  # noqa: SIM115
+        start_new_session=True,
+    )
+    try:
+        if not wait_for(f"{host}/healthz", 90):
+            raise StepFailed("gunicorn did not answer /healthz within 90 s: " + (tmp / "gunicorn.log").read_text()[-800:])
+        # One request per page first: each worker's templates are loaded before the clock starts.
+        for page in session["pages"]:
+            req = urllib.request.Request(host + page["url"])
+            if page["private"]:
+                req.add_header("Cookie", f"{session['cookie_name']}={session['session']}")
+            for _ in range(2):
+                try:
+                    with urllib.request.urlopen(req, timeout=60):  # noqa: S310 - 127.0.0.1 only
+                        pass
+                except OSError as exc:
+                    log = (tmp / "gunicorn.log").read_text()[-1500:]
+                    raise StepFailed(f"server: {page['url']}: {exc}; gunicorn log: {log}") from exc
+        master = psutil.Process(server.pid)
+        locust_env = {**env, "BENCH_PAGES": json.dumps(session["pages"]), "BENCH_COOKIE_NAME": session["cookie_name"],
+                      "BENCH_SESSION": session["session"]}
+        prefix = tmp / "locust"
+        say(f"load: locust headless, {users} users, {duration} s, from a second process")
+        server_cpu0 = cpu_seconds(master)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        load = subprocess.run(
+            [locust, "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "-u", str(users), "-r", str(users),
+             "-t", f"{duration}s", "-H", host, "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
+             "--stop-timeout", "5", "--exit-code-on-error", "0"],
+            env=locust_env, cwd=ROOT, capture_output=True, text=True, timeout=duration + 90, check=False,
+        )
+        wall = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        server_cpu = cpu_seconds(master) - server_cpu0
+        if load.returncode != 0:
+            raise StepFailed(f"locust exited {load.returncode}: {load.stderr[-800:]}")
+        load_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        pages = read_locust(prefix, session["pages"])
+    finally:
+        stop(server)
+    cores = os.cpu_count() or 1
+    return {
+        "workers": 2, "users": users, "duration_s": round(wall, 1), "host": host,
+        "pages": pages,
+        "requests_total": sum(p["requests"] for p in pages.values()),
+        "failures_total": sum(p["failures"] for p in pages.values()),
+        "requests_per_s": round(sum(p["requests_per_s"] for p in pages.values()), 1),
+        # The load generator shares the cores with the server: compare runs, not absolute figures.
+        "load_generator_cpu_s": round(load_cpu, 1),
+        "server_cpu_s": round(server_cpu, 1),
+        "load_generator_share_of_machine": round(load_cpu / (wall * cores), 3),
+        "load_generator_share_of_used_cpu": round(load_cpu / (load_cpu + server_cpu), 3) if load_cpu + server_cpu else None,
+    }
+
+
+def read_locust(prefix, pages):
+    rows = {}
+    with open(f"{prefix}_stats.csv", newline="") as fh:
+        for row in csv.DictReader(fh):
+            rows[row["Name"]] = row
+    out = {}
+    for page in pages:
+        row = rows.get(page["name"])
+        if row is None:
+            out[page["name"]] = {"requests": 0, "failures": 0, "requests_per_s": 0.0, "ok": False}
+            continue
+        median = float(row["Median Response Time"] or 0)
+        out[page["name"]] = {
+            "url": page["url"], "requests": int(row["Request Count"]), "failures": int(row["Failure Count"]),
+            "median_ms": median, "p95_ms": float(row["95%"] or 0), "requests_per_s": round(float(row["Requests/s"]), 2),
+            "target_median_ms": page["target_ms"], "ok": median < page["target_ms"] and int(row["Failure Count"]) == 0,
+        }
+    return out
+
+
+def stop(proc):
+    """Stop a process group this bench started (gunicorn: master and workers), by its id."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=5)
+    except ProcessLookupError:
+        pass
+
+
+# --------------------------------------------------------------------------------------------- main
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--schools", type=int, default=22000, help="open schools (default 22000)")
+    p.add_argument("--las", type=int, default=None, help="local authorities (default 152, fewer for small runs)")
+    p.add_argument("--gias-rows", type=int, default=None, help="rows of the GIAS extract incl. closed (default 50000)")
+    p.add_argument("--requests", type=int, default=20, help="test-client requests per page (default 20)")
+    p.add_argument("--small-schools", type=int, default=300, help="schools in the query-count comparison database")
+    p.add_argument("--no-server", action="store_true", help="skip gunicorn + locust")
+    p.add_argument("--duration", type=int, default=20, help="seconds of load on the server (default 20)")
+    p.add_argument("--users", type=int, default=4, help="locust users (default 4)")
+    p.add_argument("--keep", action="store_true", help="keep the temporary folder (files, SQLite databases)")
+    args = p.parse_args(argv)
+    if args.las is None:
+        args.las = 152 if args.schools >= 152 * 20 else max(2, args.schools // 50)
+    if args.gias_rows is None:
+        args.gias_rows = max(args.schools, round(args.schools * 50000 / 22000))
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    started = time.perf_counter()
+    tmp = Path(tempfile.mkdtemp(prefix="pep-bench-"))
+    dbs = Databases(tmp)
+    result = {
+        "bench": "PEP Portal England-scale bench",
+        "started_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                    "load_average_at_start": [round(x, 2) for x in os.getloadavg()]},
+        "database": dbs.engine,
+        "scale": {"schools": args.schools, "las": args.las, "gias_rows": args.gias_rows},
+        "steps": {},
+        "errors": [],
+    }
+    try:
+        result["database_version"] = server_version(dbs)
+        run_all(args, tmp, dbs, result)
+    except (StepFailed, subprocess.TimeoutExpired) as exc:
+        result["errors"].append(str(exc))
+        say(f"FAILED: {exc}")
+    finally:
+        try:
+            dbs.drop()
+        except Exception as exc:  # the JSON still comes out; the note says what was left behind
+            result["errors"].append(f"could not drop the bench databases: {exc}")
+        if args.keep:
+            result["kept"] = str(tmp)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    result["total_seconds"] = round(time.perf_counter() - started, 1)
+    result["summary"] = summarise(result)
+    json.dump(result, sys.stdout, indent=2)
+    sys.stdout.write("\n")
+    return 0 if not result["errors"] else 1
+
+
+def run_all(args, tmp, dbs, result):
+    from bench import data
+
+    steps = result["steps"]
+    say(f"generating {args.schools:,} schools in {args.las} LAs, a {args.gias_rows:,}-row GIAS extract, 3 years")
+    la_codes, files, facts = data.generate(tmp / "files", args.schools, args.las, args.gias_rows)
+    steps["generate"] = facts
+    say(f"  {facts['files']} files, {facts['bytes'] / 1e6:.0f} MB in {facts['seconds']:.1f} s")
+    media = tmp / "media"
+    env = child_env(dbs.url("main"), la_codes, media)
+
+    say(f"fresh {dbs.engine} database; migrate")
+    dbs.create_main()
+    steps["migrate"] = child("migrate", [], env)
+    dbs.clone_main_to_small()
+
+    steps["imports"] = measure_imports(files, env)
+
+    say("rating run for all schools")
+    rate = child("rate", [], env)
+    rate["rows_per_s"] = round(rate["rows"] / rate["seconds"]) if rate["seconds"] else None
+    rate["peak_memory_mb"] = rate.pop("maxrss_mb")
+    rate["targets"] = {f"under_{RATING_SECONDS}_s": rate["seconds"] < RATING_SECONDS}
+    rate["ok"] = all(rate["targets"].values())
+    steps["rating_run"] = rate
+    say(f"  {rate['schools_rated']:,} of {rate['rows']:,} schools rated in {rate['seconds']:.2f} s")
+
+    say(f"pages by the Django test client ({args.requests} requests each)")
+    big = child("pages", [args.requests], env)
+    say("  " + ", ".join(f"{k} {v.get('median_ms')} ms/{v.get('queries')} q" for k, v in big["pages"].items()))
+
+    say(f"small database ({args.small_schools} schools) for the query counts")
+    small_tmp = tmp / "small-files"
+    small_codes, small_files, _ = data.generate(small_tmp, args.small_schools, max(2, args.small_schools // 50),
+                                                args.small_schools)
+    small_env = child_env(dbs.url("small"), small_codes, tmp / "small-media")
+    loaded = child("load", [p for _, p in small_files], small_env)
+    if loaded["refused"]:
+        raise StepFailed("small database: " + "; ".join(loaded["refused"]))
+    child("rate", [], small_env)
+    small = child("pages", [3], small_env)
+    steps["pages"] = pages_result(big, small)
+
+    if not args.no_server:
+        session = child("session", [], env)
+        steps["server"] = measure_server(env, session, tmp, args.duration, args.users)
+        say("  " + ", ".join(f"{k} {v.get('median_ms')} ms {v.get('requests_per_s')}/s"
+                             for k, v in steps["server"]["pages"].items()))
+    result["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+
+
+def pages_result(big, small):
+    pages = {}
+    for name, page in big["pages"].items():
+        other = small["pages"].get(name, {})
+        page = dict(page)
+        page["queries_small_db"] = other.get("queries")
+        page["queries_flat"] = page.get("queries") is not None and page.get("queries") == other.get("queries")
+        page["targets"] = {
+            f"median_under_{page.get('target_median_ms')}_ms": bool(page.get("ok")),
+            "queries_flat": page["queries_flat"],
+            "scripts_under_1_5_mb": page.get("script_bytes", 0) <= SCRIPT_BYTES_TARGET,
+        }
+        page["ok"] = all(page["targets"].values())
+        pages[name] = page
+    return {"schools": big["schools"], "schools_small_db": small["schools"], "requests_per_page": big["requests_per_page"],
+            "startup_s": big["startup_s"], "peak_memory_mb": big["maxrss_mb"], "pages": pages}
+
+
+def summarise(result):
+    steps = result["steps"]
+    targets = {}
+    for entry in steps.get("imports", []):
+        for key, ok in entry["targets"].items():
+            targets[f"import {entry['file']}: {key}"] = ok
+    if "rating_run" in steps:
+        targets[f"rating run under {RATING_SECONDS} s"] = steps["rating_run"]["ok"]
+    for name, page in steps.get("pages", {}).get("pages", {}).items():
+        for key, ok in page["targets"].items():
+            targets[f"page {name}: {key}"] = ok
+    imports = steps.get("imports", [])
+    national = [e for e in imports if e["kind"] in IMPORT_SECONDS]
+    summary = {
+        "database": result["database"],
+        "schools": result["scale"]["schools"],
+        "imports": {e["file"]: {"seconds": e["seconds"], "floor_s": e["floor_s"], "ratio": e["ratio"],
+                                "rows_per_s": e["rows_per_s"], "peak_memory_mb": e["peak_memory_mb"], "ok": e["ok"]}
+                    for e in imports},
+        "worst_import_ratio": max((e["ratio"] for e in imports), default=None),
+        "slowest_national_import_s": max((e["seconds"] for e in national), default=None),
+        "rating_run_s": steps.get("rating_run", {}).get("seconds"),
+        "pages_median_ms": {k: v.get("median_ms") for k, v in steps.get("pages", {}).get("pages", {}).items()},
+        "pages_queries": {k: [v.get("queries"), v.get("queries_small_db")]
+                          for k, v in steps.get("pages", {}).get("pages", {}).items()},
+        "max_script_bytes": max((v.get("script_bytes", 0) for v in steps.get("pages", {}).get("pages", {}).values()),
+                                default=None),
+        "targets_met": sum(1 for ok in targets.values() if ok),
+        "targets_total": len(targets),
+        "targets_missed": sorted(k for k, ok in targets.items() if not ok),
+        "all_targets_met": bool(targets) and all(targets.values()) and not result["errors"],
+        "errors": len(result["errors"]),
+        "total_seconds": result.get("total_seconds"),
+    }
+    if "server" in steps:
+        server = steps["server"]
+        summary["server"] = {
+            "requests_per_s": server["requests_per_s"], "failures": server["failures_total"],
+            "median_ms": {k: v.get("median_ms") for k, v in server["pages"].items()},
+            "p95_ms": {k: v.get("p95_ms") for k, v in server["pages"].items()},
+            "load_generator_share_of_machine": server["load_generator_share_of_machine"],
+        }
+    return summary
+
+
+if __name__ == "__main__":
+    sys.exit(main())
