@@ -614,9 +614,8 @@ def test_the_engine_imports_nothing_from_django():
     assert not any(m and m.split(".")[0] == "django" for m in modules)
 
 
-def test_it_rates_22000_schools_quickly():
-    import time
-
+def test_it_rates_every_school_at_national_scale():
+    # Speed is measured by `make bench`, not here; this checks every school gets its result.
     rule_set = default_rule_set(2018)
     comps = comparators(2018)
     for y in (2016, 2017):
@@ -636,8 +635,6 @@ def test_it_rates_22000_schools_quickly():
             for code in ratings.DEFAULT_CORE_CODES
             for y in (2016, 2017, 2018)
         }
-    start = time.perf_counter()
     results = ratings.rate_all(rule_set, schools, figures, 2018, comps, RATING_DATE)
-    elapsed = time.perf_counter() - start
     assert len(results) == 22000
-    assert elapsed < 8, f"engine took {elapsed:.1f} s for 22,000 schools"
+    assert [r.key for r in results] == list(range(22000))
