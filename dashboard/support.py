@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from pep_portal.roles import Role
@@ -482,9 +482,13 @@ def who_can_help(school, code, run=None):
         school_rating__run=run, measure_code=code, band=Band.GREEN
     ).values("school_rating__school_id")
     willing = SupportOffer.objects.filter(measure_code__in=[code, ""]).values("school_id")
+    # Schools of the same cluster first: they already review each other.
+    clusters = list(school.clusters.values_list("id", flat=True))
     return (
         School.objects.partnership().open().filter(id__in=green).filter(id__in=willing)
-        .exclude(id=school.id).order_by("name")
+        .exclude(id=school.id)
+        .annotate(same_cluster=Count("clusters", filter=Q(clusters__in=clusters), distinct=True))
+        .order_by("-same_cluster", "name")
     )
 
 

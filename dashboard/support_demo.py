@@ -16,7 +16,16 @@ from schools.models import Cluster
 
 from . import support
 from .models import CurrentRun, PriorityOverride, SchoolRating
-from .support_models import NextStep, PeerReviewRound, Question, Reply, SupportOffer, SupportPlan, Visit
+from .support_models import (
+    NextStep,
+    PeerReviewRound,
+    Question,
+    Reply,
+    SupportEvent,
+    SupportOffer,
+    SupportPlan,
+    Visit,
+)
 
 DEMO_DOMAIN = "demo.example.org"
 BEST_FIT_REASON = (
@@ -89,6 +98,9 @@ def demo_support(stdout=None):
                                         owner="Deputy headteacher", due_date=today - datetime.timedelta(days=3))
                 NextStep.objects.create(visit=visit, action="Weekly attendance review with the governors' lead",
                                         owner="Headteacher", due_date=today + datetime.timedelta(days=21))
+                SupportEvent.objects.create(school=visit.school, term=term, kind=SupportEvent.Kind.VISIT_DONE,
+                                            user=adviser, text=f"Note of visit recorded for {visit.done_date:%-d %B %Y} "
+                                                               "with 2 next steps.")
 
         # The first question is answered by the school's (demo) headteacher.
         question = Question.objects.filter(term=term).active().order_by("school__name").first()

@@ -330,3 +330,15 @@ def test_the_demo_support_has_visits_questions_and_a_review_round_and_runs_twice
     assert PeerReviewRound.objects.get().schools_reviewed.count() == 2
     demo_support()
     assert state() == first
+
+
+def test_who_can_help_lists_schools_of_the_same_cluster_first(schools):
+    from schools.models import Cluster
+
+    runs.run_ratings()
+    for s in (schools["p2"], schools["p3"]):
+        SupportOffer.objects.create(school=s)
+    cluster = Cluster.objects.create(name="South locality")
+    cluster.schools.add(schools["one_red"], schools["p3"])
+    helpers = list(support.who_can_help(schools["one_red"], "ks2_rwm_exp"))
+    assert [(s.name, s.same_cluster) for s in helpers] == [("Green Park Primary", 1), ("Amber Road Primary", 0)]
