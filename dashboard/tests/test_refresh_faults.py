@@ -88,8 +88,9 @@ def worker(celery_worker_process, own_redis):
     """start(**env) -> a worker on the test's own Redis; its output is drained (and kept for failures)."""
     started = []
 
-    def start(**extra_env):
-        proc = celery_worker_process(broker_url=own_redis.url, extra_env={k: str(v) for k, v in extra_env.items()})
+    def start(pool="solo", **extra_env):
+        proc = celery_worker_process(broker_url=own_redis.url, extra_env={k: str(v) for k, v in extra_env.items()},
+                                     pool=pool)
         proc.output = []
 
         def drain():
@@ -204,6 +205,34 @@ def test_it_survives_the_worker_being_killed_in_the_middle_of_a_run(own_redis, w
     assert CurrentRun.get() == done.rating_run and done.rating_run.pk != good.rating_run.pk
     assert SchoolRating.objects.current().get(school=p3).priority == "1"
     assert RatingRun.objects.filter(status="done").count() == 2  # yesterday's and today's: one switch
+
+
+def pool_child(proc):
+    with open(f"/proc/{proc.pid}/task/{proc.pid}/children") as children:
+        pids = [int(p) for p in children.read().split()]
+    assert len(pids) == 1, pids
+    return pids[0]
+
+
+def test_it_survives_the_pool_child_being_killed_in_the_middle_of_a_run(own_redis, worker):
+    (p1, p2, p3), good = rated_world()
+    before = snapshot()
+    w = worker(pool="prefork", PEP_REFRESH_TEST_PAUSE=60, PEP_REFRESH_TEST_PAUSE_ATTEMPTS=1)
+    key = "nightly:child-kill"
+    with publishing_to(own_redis.url):
+        tasks.nightly_refresh.apply_async(args=[key])
+    wait_for(lambda: RatingRun.objects.filter(status="running").exists(), 30, "the rating run", [w])
+    time.sleep(1)
+    os.kill(pool_child(w), signal.SIGKILL)  # what the kernel's OOM killer does to the task's process
+    killed_at = time.monotonic()
+    assert snapshot() == before
+    done = wait_for(lambda: row_for(key, Status.DONE), 60, "the re-queued run to finish", [w])
+    recovery = time.monotonic() - killed_at
+    print(f"\npool child killed mid-run: re-queued at once (reject_on_worker_lost), finished {recovery:.1f} s "
+          "after the kill")
+    assert done.attempts == 2 and "interrupted" in done.log and w.poll() is None
+    assert CurrentRun.get() == done.rating_run and SchoolRating.objects.current().get(school=p3).priority == "1"
+    assert RatingRun.objects.filter(status="done").count() == 2
 
 
 def test_a_new_worker_resumes_a_killed_run_at_once(own_redis, worker):
