@@ -150,7 +150,8 @@ class OfferForm(forms.Form):
     measure_code = forms.ChoiceField(label="Area", required=False, widget=forms.Select(attrs=SELECT))
     note = forms.CharField(label="Note", required=False, max_length=300, widget=forms.TextInput(attrs=INPUT))
 
-    def __init__(self, *args, measures=(), **kwargs):
+    def __init__(self, *args, measures=(), schools=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = School.objects.partnership().open().order_by("name")
+        self.fields["school"].queryset = schools if schools is not None else (
+            School.objects.partnership().open().order_by("name"))
         self.fields["measure_code"].choices = [("", "Any area")] + list(measures)

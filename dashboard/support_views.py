@@ -113,9 +113,33 @@ def overview(request):
 
 
 def leader_overview(request):
-    schools = list(School.objects.visible_to(request.user).order_by("name"))
+    visible = School.objects.visible_to(request.user).order_by("name")
+    schools = list(visible)
     if not schools:
         raise Http404("Not found")
+    # Leaders offer their own schools' support to others (peer support); officers broker it.
+    options = measure_options()
+    offer_form = OfferForm(measures=options, schools=visible)
+    if request.method == "POST":
+        do = request.POST.get("do")
+        if do == "remove_offer":
+            offer = get_object_or_404(SupportOffer, pk=request.POST.get("offer") or 0, school__in=schools)
+            offer.delete()
+            messages.success(request, f"{offer.school.name} no longer offers support in that area.")
+            return redirect(request.path)
+        if do != "offer":
+            raise Http404("Not found")
+        offer_form = OfferForm(request.POST, measures=options, schools=visible)
+        if offer_form.is_valid():
+            data = offer_form.cleaned_data
+            SupportOffer.objects.update_or_create(school=data["school"], measure_code=data["measure_code"],
+                                                  defaults={"note": data["note"]})
+            messages.success(request, f"Thank you: {data['school'].name} is listed as willing to support others.")
+            return redirect(request.path)
+    labels = dict(options)
+    offers = list(SupportOffer.objects.filter(school__in=schools).select_related("school"))
+    for o in offers:
+        o.area = labels.get(o.measure_code, o.measure_code) if o.measure_code else "Any area"
     today = timezone.localdate()
     questions = list(
         Question.objects.filter(school__in=schools).exclude(status=Question.Status.WITHDRAWN)
@@ -132,6 +156,8 @@ def leader_overview(request):
         "questions": questions,
         "waiting": [q for q in questions if q.status == Question.Status.OPEN],
         "visits": visits,
+        "offers": offers,
+        "offer_form": offer_form,
     })
 
 

@@ -230,3 +230,33 @@ def test_an_admin_takes_a_category_out_of_scope_and_moves_term_dates_in_the_admi
         "academic_year": term.academic_year, "name": term.name, "start": term.start.isoformat(),
         "end": (term.start - datetime.timedelta(days=1)).isoformat()})
     assert "The term must end on or after its start." in text(response)
+
+
+def test_a_best_fit_priority_set_on_the_dashboard_moves_the_support_work(world, client_for,
+                                                                         django_capture_on_commit_callbacks):
+    officer = client_for("officer")
+    with django_capture_on_commit_callbacks(execute=True):
+        officer.post(f"/dashboard/schools/{world.school_b.urn}/",
+                     {"action": "set", "priority": "3", "reason": "Best fit: results explained by a tiny cohort"})
+    assert Visit.objects.get(pk=world.visit_b.pk).status == "cancelled"
+    asked = Question.objects.filter(school=world.school_b, status="open").exclude(pk=world.question_b.pk)
+    assert not asked.exists()  # the open question already there is brought up to date instead
+    question = Question.objects.get(pk=world.question_b.pk)
+    assert "ks4_p8" in question.codes and "Question updated" in text(
+        officer.get(f"/dashboard/support/schools/{world.school_b.urn}/"))
+
+
+def test_a_school_leader_offers_their_schools_support(world, client_for):
+    leader = client_for("school_leader")
+    leader.post("/dashboard/support/", {"do": "offer", "school": world.school_a.pk, "measure_code": "abs_overall",
+                                        "note": "Our attendance officer can visit"})
+    offer = SupportOffer.objects.get(school=world.school_a)
+    assert "Our attendance officer can visit" in text(leader.get("/dashboard/support/"))
+    # Another school is not theirs to offer.
+    refused = leader.post("/dashboard/support/", {"do": "offer", "school": world.school_b.pk, "measure_code": ""})
+    assert "Select a valid choice" in text(refused)
+    assert SupportOffer.objects.filter(school=world.school_b, measure_code="abs_overall").count() == 0
+    other = SupportOffer.objects.get(school=world.school_b)
+    assert leader.post("/dashboard/support/", {"do": "remove_offer", "offer": other.pk}).status_code == 404
+    leader.post("/dashboard/support/", {"do": "remove_offer", "offer": offer.pk})
+    assert not SupportOffer.objects.filter(pk=offer.pk).exists()
