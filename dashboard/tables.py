@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from schools.models import Cluster, Phase, School, Trust
+from schools.models import Cluster, Phase, School, Trust, TrustLink
 
 from .models import Band, SchoolRating
 
@@ -110,10 +110,12 @@ class RatingFilter(django_filters.FilterSet):
         partnership = School.objects.partnership()
         types = partnership.exclude(type_name="").order_by("type_name").values_list("type_name", flat=True).distinct()
         self.filters["type_name"].extra["choices"] = [(t, t) for t in types]
-        self.filters["trust"].queryset = (
-            Trust.objects.filter(type__in=(Trust.Type.MAT, Trust.Type.SAT), school_links__left_on=None,
-                                 school_links__school__in=partnership).distinct().order_by("name")
-        )
+        # Trusts by a subquery on their links: joining trusts to links with `school__in=partnership` let
+        # SQLite probe every (trust, school) pair (48 s with 22,000 schools; 0.1 s this way).
+        current_links = TrustLink.objects.filter(left_on=None, school__in=partnership)
+        self.filters["trust"].queryset = Trust.objects.filter(
+            type__in=(Trust.Type.MAT, Trust.Type.SAT), id__in=current_links.values("trust_id")
+        ).order_by("name")
         self.filters["cluster"].queryset = Cluster.objects.order_by("name")
         self.filters["red_on"].extra["choices"] = [(c, (labels or {}).get(c, c)) for c in core_codes]
         for f in self.form.fields.values():
