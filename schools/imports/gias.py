@@ -179,6 +179,8 @@ def parse_date(text):
 
 
 def parse_urn(text):
+    if text.isascii() and text.isdigit() and len(text) <= 9:  # the common case, without a regex
+        return int(text)
     text = (text or "").strip()
     if not re.fullmatch(r"\d{1,9}", text):
         raise BadValue(f"{text[:40]!r} is not a URN" if text else "the URN is empty")
@@ -189,7 +191,7 @@ def website(text):
     text = (text or "").strip()
     if not text or text.lower() in EMPTY_MARKERS or " " in text:
         return ""
-    if not re.match(r"https?://", text, re.IGNORECASE):
+    if not text[:8].lower().startswith(("http://", "https://")):
         text = "http://" + text
     return text[:300]
 
@@ -358,11 +360,12 @@ DEFAULTS = {f.attname: (f.get_default() if f.has_default() else ("" if f.get_int
             for f in School._meta.concrete_fields if f.attname not in ("id", "urn", "la_id", "updated_at")}
 
 
+# Text columns are never NULL in the database (looked up once, not per cell).
+NOT_NULL_TEXT = {f.name for f in School._meta.concrete_fields if f.get_internal_type() == "CharField"} | {"website"}
+
+
 def _default(fname, value):
-    # Text columns are never NULL in the database.
-    if value is None and School._meta.get_field(fname).get_internal_type() == "CharField":
-        return ""
-    if value is None and fname == "website":
+    if value is None and fname in NOT_NULL_TEXT:
         return ""
     return value
 

@@ -334,13 +334,15 @@ def fast_upsert(model, rows, *, unique_fields, update_fields):
     updates = ", ".join(f"{qn(c)} = EXCLUDED.{qn(c)}" for c in (meta.get_field(n).column for n in update_fields))
     placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
     batch = max(1, min(1000, 30000 // len(fields)))
-    # Plain text and numbers go to the driver as they are; dates, times and decimals are adapted.
-    preps = [(n, None if f.get_internal_type() in PLAIN_TYPES else f.get_db_prep_save)
+    # Plain text and numbers go to the driver as they are; dates, times and decimals are adapted, each
+    # distinct value once (an import's rows share a few dates and one updated_at: adapting every cell
+    # took a third of a 50,000-row register write).
+    preps = [(n, None if f.get_internal_type() in PLAIN_TYPES else _memo_prep(f, connection))
              for n, f in zip(names, fields, strict=True)]
     with connection.cursor() as cursor:
         for i in range(0, len(rows), batch):
             chunk = rows[i:i + batch]
-            params = [row[n] if prep is None else prep(row[n], connection) for row in chunk for n, prep in preps]
+            params = [row[n] if prep is None else prep(row[n]) for row in chunk for n, prep in preps]
             cursor.execute(
                 # Identifiers come from model metadata, quoted; every value is a parameter.
                 f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES {', '.join([placeholder] * len(chunk))} "  # noqa: S608
@@ -348,6 +350,23 @@ def fast_upsert(model, rows, *, unique_fields, update_fields):
                 params,
             )
     return len(rows)
+
+
+def _memo_prep(field, connection):
+    """field.get_db_prep_save(value) remembered per (type, value): the result depends on nothing else."""
+    done = {}
+
+    def prep(value):
+        key = (type(value), value)
+        try:
+            return done[key]
+        except KeyError:
+            result = done[key] = field.get_db_prep_save(value, connection)
+            return result
+        except TypeError:  # unhashable: adapt it every time
+            return field.get_db_prep_save(value, connection)
+
+    return prep
 
 
 def store_upload(data, file_name):
