@@ -361,3 +361,20 @@ def test_a_run_interrupted_again_and_again_is_given_up_not_looped(schools):
     # The broker delivering the killed message once more does not start it again either.
     again = refresh.perform(key=stuck.key, trigger=refresh.Trigger.NIGHTLY)
     assert again.status == Status.SKIPPED and "given up" in again.error and RatingRun.objects.count() == 0
+
+
+def test_it_refuses_a_rate_schools_by_hand_while_a_run_holds_the_lock(db):
+    from django.core.management import CommandError, call_command
+
+    from dashboard.refresh import refresh_lock
+
+    with refresh_lock() as got:
+        assert got
+        with pytest.raises(CommandError, match="already in progress"):
+            call_command("rate_schools")
+
+
+def test_the_overview_says_when_the_ratings_were_last_refreshed(client_for):
+    response = client_for("officer").get("/dashboard/")
+    assert response.status_code == 200
+    assert "The ratings have not been refreshed yet." in response.content.decode() or "Ratings " in response.content.decode()

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dashboard.models import year_label
 from dashboard.ratings import RatingError
+from dashboard.refresh import refresh_lock
 from dashboard.runs import NothingToRate, run_ratings
 
 
@@ -12,10 +13,14 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, help="Academic year by its start (2018 = 2018/19); default: latest")
 
     def handle(self, *args, year=None, **options):
-        try:
-            run = run_ratings(year=year)
-        except (NothingToRate, RatingError) as exc:
-            raise CommandError(str(exc)) from exc
+        # The same lock as the nightly refresh: a run by hand never overlaps a scheduled one.
+        with refresh_lock() as got:
+            if not got:
+                raise CommandError("A rating run is already in progress; try again when it has finished.")
+            try:
+                run = run_ratings(year=year)
+            except (NothingToRate, RatingError) as exc:
+                raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"Rated {run.schools_rated} of {run.schools_considered} schools for {year_label(run.year)} "
             f"with {run.rule_set}; {run.priorities_changed} priorities changed; {run.duration_seconds:.1f} s."
