@@ -4,7 +4,11 @@ Public aggregates of register data only (never a rating). "Schools" here means t
 open state-funded schools: LA maintained, academies, free schools and special schools.
 """
 
-from django.db.models import Count, Q, Sum
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, Sum
 
 from pep_portal.charts import bar_chart, to_json
 
@@ -15,11 +19,37 @@ OLD_GRADES = ("outstanding", "good", "requires improvement", "inadequate", "seri
               "1", "2", "3", "4")
 
 
+CACHE_SECONDS = 600
+
+
 def context(request):
+    """The figures are the same for every visitor and change only with the register: computed once per
+    change (about 0.5 s of aggregate queries with 22,000 schools) and kept in the cache."""
+    key = _cache_key()
+    glance = cache.get(key)
+    if glance is None:
+        glance = _glance()
+        cache.set(key, glance, CACHE_SECONDS)
+    # The rendered section is cached under the same key (1,400 trusts' rows at England scale).
+    return {"glance": glance, "glance_key": key}
+
+
+def _cache_key():
+    # Any import done, or any school saved (imports and the admin both touch updated_at), makes a new key.
+    stamps = (
+        ImportRecord.objects.filter(status=ImportRecord.Status.DONE).aggregate(m=Max("finished_at"))["m"],
+        School.objects.aggregate(m=Max("updated_at"))["m"],
+        ",".join(settings.PARTNERSHIP_LA_CODES),
+    )
+    digest = hashlib.sha256(repr(stamps).encode()).hexdigest()[:32]
+    return f"schools-home-glance-{digest}"
+
+
+def _glance():
     schools = School.objects.partnership().open().state_funded()
     total = schools.count()
     if not total:
-        return {"glance": None}
+        return None
     by_pair = list(schools.values("phase", "governance").annotate(n=Count("id")))
     phases = [p for p in Phase if any(r["phase"] == p for r in by_pair)]
     categories = [g for g in Governance if any(r["governance"] == g for r in by_pair)]
@@ -51,7 +81,7 @@ def context(request):
         [(g.label, [counts.get((p, g), 0) for p in phases]) for g in categories],
         y_title="Schools", stacked=True,
     )
-    return {"glance": {
+    return {
         "total": total,
         "by_phase": by_phase,
         "by_category": by_category,
@@ -69,4 +99,4 @@ def context(request):
         "latest_inspection": latest_inspection,
         "pupils": pupils,
         "figure_json": to_json(figure),
-    }}
+    }
