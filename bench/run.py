@@ -20,7 +20,6 @@ import resource
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -40,6 +39,7 @@ RATIO_TARGET = 3.0
 MEMORY_TARGET_MB = 1024
 RATING_SECONDS = 15
 SCRIPT_BYTES_TARGET = 1_500_000
+FLOOR_RUNS = 3
 
 
 def say(text):
@@ -151,7 +151,7 @@ def child(step, args, env, timeout=900):
 # ------------------------------------------------------------------------------------------ imports
 def measure_imports(files, env):
     out = []
-    for kind, path in files:
+    for _kind, path in files:
         name = Path(path).name
         size = Path(path).stat().st_size
         say(f"import {name} ({size / 1e6:.1f} MB)")
@@ -161,7 +161,11 @@ def measure_imports(files, env):
         done = child("confirm", [pre["record"]], env)
         if done["status"] != "done":
             raise StepFailed(f"{name} not written: {done['message']}")
-        floor = child("floor", [path], env)
+        # The floor is measured three times and the median kept: one process start on a shared machine
+        # varies by tens of percent, and the ratio is the figure to watch.
+        floors = sorted((child("floor", [path], env) for _ in range(FLOOR_RUNS)),
+                        key=lambda f: f["startup_s"] + f["seconds"])
+        floor = floors[len(floors) // 2]
         import_s = done["startup_s"] + done["seconds"]
         floor_s = floor["startup_s"] + floor["seconds"]
         ratio = import_s / floor_s if floor_s else None
@@ -175,6 +179,7 @@ def measure_imports(files, env):
             "peak_memory_mb": done["maxrss_mb"],
             "preview_s": pre["seconds"], "preview_peak_memory_mb": pre["maxrss_mb"],
             "floor_s": round(floor_s, 3), "floor_startup_s": floor["startup_s"], "floor_read_s": floor["seconds"],
+            "floor_runs_s": [round(f["startup_s"] + f["seconds"], 3) for f in floors],
             "ratio": round(ratio, 2) if ratio else None,
             "targets": {"ratio_at_most_3": ratio is not None and ratio <= RATIO_TARGET,
                         "memory_under_1gb": done["maxrss_mb"] < MEMORY_TARGET_MB},
@@ -245,7 +250,7 @@ def measure_server(env, session, tmp, duration, users):
             raise StepFailed("gunicorn did not answer /healthz within 90 s: " + (tmp / "gunicorn.log").read_text()[-800:])
         # One request per page first: each worker's templates are loaded before the clock starts.
         for page in session["pages"]:
-            req = urllib.request.Request(host + page["url"])
+            req = urllib.request.Request(host + page["url"])  # noqa: S310 - http://127.0.0.1 only
             if page["private"]:
                 req.add_header("Cookie", f"{session['cookie_name']}={session['session']}")
             for _ in range(2):
@@ -371,7 +376,7 @@ def main(argv=None):
     finally:
         try:
             dbs.drop()
-        except Exception as exc:  # the JSON still comes out; the note says what was left behind
+        except Exception as exc:  # noqa: BLE001 - the JSON still comes out and says what was left behind
             result["errors"].append(f"could not drop the bench databases: {exc}")
         if args.keep:
             result["kept"] = str(tmp)
@@ -441,7 +446,9 @@ def pages_result(big, small):
         other = small["pages"].get(name, {})
         page = dict(page)
         page["queries_small_db"] = other.get("queries")
-        page["queries_flat"] = page.get("queries") is not None and page.get("queries") == other.get("queries")
+        # Flat: no more queries with 22,000 schools than with a few hundred (the same kind of school).
+        page["queries_flat"] = (page.get("queries") is not None and other.get("queries") is not None
+                                and page["queries"] <= other["queries"])
         page["targets"] = {
             f"median_under_{page.get('target_median_ms')}_ms": bool(page.get("ok")),
             "queries_flat": page["queries_flat"],

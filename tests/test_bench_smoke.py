@@ -39,7 +39,7 @@ def test_it_runs_every_step_and_prints_one_json_document():
     assert set(pages) == set(PAGES)
     for name, page in pages.items():
         assert page["status"] == 200, name
-        assert page["queries"] == page["queries_small_db"], name  # query counts do not grow with schools
+        assert page["queries"] <= page["queries_small_db"], name  # query counts do not grow with schools
         assert page["script_bytes"] > 0, name
     summary = result["summary"]
     assert summary["targets_total"] > 0 and "all_targets_met" in summary
