@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from schools.models import Cluster, Phase, School, Trust, TrustLink
+from schools.widgets import LongSelect
 
 from .models import Band, SchoolRating
 
@@ -89,7 +90,7 @@ class RatingFilter(django_filters.FilterSet):
     type_name = django_filters.ChoiceFilter(field_name="school__type_name", label="Type", choices=[],
                                             empty_label="Any type")
     trust = django_filters.ModelChoiceFilter(label="Trust", queryset=Trust.objects.none(), method="in_trust",
-                                             empty_label="Any trust")
+                                             empty_label="Any trust", widget=LongSelect)
     cluster = django_filters.ModelChoiceFilter(label="Cluster", queryset=Cluster.objects.none(),
                                                method="in_cluster", empty_label="Any cluster")
     priority = django_filters.ChoiceFilter(label="Computed priority", empty_label="Any priority",

@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 
 from .models import Cluster, Governance, Phase, School, Trust, TrustLink
+from .widgets import LongSelect
 
 OFSTED_CHOICES = [
     ("Outstanding", "Outstanding"),
@@ -23,7 +24,7 @@ class SchoolFilter(django_filters.FilterSet):
     type_name = django_filters.ChoiceFilter(label="Type", choices=[], empty_label="Any type")
     governance = django_filters.ChoiceFilter(label="Governance", choices=Governance.choices, empty_label="Any")
     trust = django_filters.ModelChoiceFilter(label="Trust", queryset=Trust.objects.none(), method="in_trust",
-                                             empty_label="Any trust", to_field_name="uid")
+                                             empty_label="Any trust", to_field_name="uid", widget=LongSelect)
     ofsted = django_filters.ChoiceFilter(label="Ofsted", choices=OFSTED_CHOICES, method="by_ofsted",
                                          empty_label="Any")
     cluster = django_filters.ModelChoiceFilter(label="Cluster", field_name="clusters", queryset=Cluster.objects.none(),

@@ -76,3 +76,17 @@ def test_it_writes_dates_and_decimals_the_same_when_many_rows_share_them():
     for row in rows:
         s = saved[row["urn"]]
         assert (s.updated_at, s.ofsted_date, s.fsm_percent) == (now, row["ofsted_date"], row["fsm_percent"])
+
+
+def test_it_renders_a_long_select_exactly_as_django_does():
+    from django import forms
+
+    from schools.widgets import LongSelect
+
+    choices = [("", "Any trust"), ("5001", "A & B <Trust> \"q\" it's"), ("5002", "Other"),
+               ("Group", [("x", "X"), ("y", "Y")])]
+    for value in (None, "", "5001", "y"):
+        django_html = forms.Select(choices=choices, attrs={"class": "govuk-select"}).render(
+            "trust", value, {"id": "id_trust"})
+        ours = LongSelect(choices=choices, attrs={"class": "govuk-select"}).render("trust", value, {"id": "id_trust"})
+        assert ours == django_html.replace("\n", "").replace("  ", "")
