@@ -11,7 +11,9 @@ from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -47,6 +49,7 @@ from .support_models import (
 )
 
 SOON_DAYS = 30
+VISITS_PAGE = 100
 
 
 def visit_state(visit, today):
@@ -72,21 +75,28 @@ def overview(request):
     term = current
     if request.GET.get("term", "").isdigit():
         term = get_object_or_404(Term, pk=int(request.GET["term"]))
-    visits = list(
-        Visit.objects.filter(plan__term=term).exclude(status=Visit.Status.CANCELLED)
-        .select_related("school", "visitor", "plan").order_by("planned_date", "school__name")
+    term_visits = Visit.objects.filter(plan__term=term).exclude(status=Visit.Status.CANCELLED)
+    states = term_visits.aggregate(
+        Done=Count("id", filter=Q(status=Visit.Status.DONE)),
+        Overdue=Count("id", filter=Q(status=Visit.Status.PLANNED, planned_date__lt=today)),
+        Due=Count("id", filter=Q(status=Visit.Status.PLANNED, planned_date__gte=today)),
     )
+    # Paged: a national-scale partnership plans thousands of visits a term.
+    page = Paginator(
+        term_visits.select_related("school", "visitor", "plan").order_by("planned_date", "school__name", "id"),
+        VISITS_PAGE,
+    ).get_page(request.GET.get("page"))
+    visits = list(page.object_list)
     for v in visits:
         v.state = visit_state(v, today)
-    states = Counter(v.state for v in visits)
     questions = list(
-        Question.objects.filter(term=term).active().select_related("school").order_by("status", "reply_by")
+        Question.objects.filter(term=term).active().select_related("school").order_by("status", "reply_by")[:500]
     )
     for q in questions:
         q.overdue = q.status == Question.Status.OPEN and q.reply_by and q.reply_by < today
     next_steps = list(
         NextStep.objects.open().filter(due_date__lte=today + datetime.timedelta(days=SOON_DAYS))
-        .select_related("visit__school").order_by("due_date", "id")
+        .select_related("visit__school").order_by("due_date", "id")[:500]
     )
     for s in next_steps:
         s.overdue = s.due_date < today
@@ -98,6 +108,7 @@ def overview(request):
         "current_term": current,
         "terms": list(Term.objects.order_by("-start")[:9]),
         "visits": visits,
+        "page": page,
         "states": states,
         "questions": questions,
         "open_questions": sum(1 for q in questions if q.status == Question.Status.OPEN),

@@ -260,3 +260,24 @@ def test_a_school_leader_offers_their_schools_support(world, client_for):
     assert leader.post("/dashboard/support/", {"do": "remove_offer", "offer": other.pk}).status_code == 404
     leader.post("/dashboard/support/", {"do": "remove_offer", "offer": offer.pk})
     assert not SupportOffer.objects.filter(pk=offer.pk).exists()
+
+
+def test_the_officer_overview_pages_its_visits_with_a_constant_number_of_queries(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    officer = client_for("officer")
+    officer.get("/dashboard/support/")
+    with CaptureQueriesContext(connection) as few:
+        officer.get("/dashboard/support/")
+    day = support.term_for().end
+    Visit.objects.bulk_create([Visit(plan=world.visit_b.plan, school=world.school_b, planned_date=day)
+                               for _ in range(150)])
+    with CaptureQueriesContext(connection) as many:
+        first = text(officer.get("/dashboard/support/"))
+    assert len(many.captured_queries) <= len(few.captured_queries)
+    planned = Visit.objects.filter(status="planned").count()
+    assert "page 1 of 2" in first and f"{planned} due" in first
+    second = text(officer.get("/dashboard/support/?page=2"))
+    assert "page 2 of 2" in second
+    assert second.count("Record the visit") == Visit.objects.exclude(status="cancelled").count() - 100
