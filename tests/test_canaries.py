@@ -1,0 +1,34 @@
+"""Confidential text never reaches the public: every public page, feed and export is scanned for a
+canary planted in a school's rating reasons and a canary planted in an exempt minute item."""
+
+import pytest
+
+from tests.world import CANARY_EXEMPT, CANARY_RATING, all_routes, build_world
+
+EXTRA_PUBLIC = ["/schools/?_export=csv", "/governance/meetings.ics", "/governance/minutes.atom", "/no-such-page/"]
+
+
+@pytest.mark.django_db
+def test_no_public_response_carries_a_rating_or_an_exempt_item(personas, client_for):
+    world = build_world(personas)
+    anonymous = client_for("anonymous")
+    urls = [route.url(world) for route in all_routes() if route.expect.get("anonymous") == 200] + EXTRA_PUBLIC
+    assert len(urls) > 20
+    leaks = []
+    for url in urls:
+        response = anonymous.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        for canary in (CANARY_RATING, CANARY_EXEMPT):
+            if canary.encode() in body:
+                leaks.append(f"{canary} in {url}")
+    assert not leaks, leaks
+
+
+@pytest.mark.django_db
+def test_the_canaries_are_planted_where_officers_can_see_them(personas, client_for):
+    world = build_world(personas)
+    officer = client_for("officer")
+    school = officer.get(f"/dashboard/schools/{world.school_a.urn}/").content.decode()
+    assert CANARY_RATING in school
+    meeting = officer.get(world.meeting_x.get_absolute_url()).content.decode()
+    assert CANARY_EXEMPT in meeting
