@@ -470,7 +470,7 @@ def parse_file_rows(header, rows, row_numbers, file_name="", kind=None, year=Non
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from .pipeline import ImportProblem, Kind, Plan, load_existing, register_kind  # noqa: E402
+from .pipeline import COPY_MIN_ROWS, ImportProblem, Kind, Plan, copy_upsert, load_existing, register_kind  # noqa: E402
 
 VALUE_FIELDS = ("value", "marker", "cohort")
 
@@ -743,8 +743,11 @@ def _upsert(table, columns, conflict, rows, batch=None):
     """
     if not rows:
         return 0
-    qn = connection.ops.quote_name
     update = [c for c in columns if c not in conflict]
+    if connection.vendor == "postgresql" and len(rows) >= COPY_MIN_ROWS:
+        copy_upsert(connection, table, columns, conflict, update, rows)  # COPY + one merge: half the time
+        return len(rows)
+    qn = connection.ops.quote_name
     per_row = len(columns)
     batch = batch or max(1, min(1000, 30000 // per_row))
     # Table and column names are this module's constants, quoted; every value goes in as a parameter.

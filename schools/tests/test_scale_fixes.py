@@ -90,3 +90,50 @@ def test_it_renders_a_long_select_exactly_as_django_does():
             "trust", value, {"id": "id_trust"})
         ours = LongSelect(choices=choices, attrs={"class": "govuk-select"}).render("trust", value, {"id": "id_trust"})
         assert ours == django_html.replace("\n", "").replace("  ", "")
+
+
+@pytest.fixture
+def copy_everything(monkeypatch):
+    """The PostgreSQL COPY path for every size of write (it starts at 2,000 rows)."""
+    from django.db import connection
+
+    from schools.imports import performance, pipeline
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is the PostgreSQL path; run with DATABASE_URL=postgres://...")
+    monkeypatch.setattr(pipeline, "COPY_MIN_ROWS", 1)
+    monkeypatch.setattr(performance, "COPY_MIN_ROWS", 1)
+
+
+def test_it_writes_awkward_text_nulls_and_dates_through_copy(copy_everything):
+    la = LocalAuthority.objects.create(code="899", name="Northbridge")
+    school(la, 800000, name="Old name")
+    now = datetime.datetime(2026, 3, 1, 12, 30, tzinfo=datetime.UTC)
+    names = ['St Mary\'s "Big", School', "Line\nbreak", "", "\\N", "Ünïcödé, ok"]
+    rows = [{**DEFAULTS, "urn": 800000 + i, "la_id": la.id, "name": name, "town": "", "updated_at": now,
+             "pupils": None if i % 2 else 10 * i, "fsm_percent": Decimal("12.5") if i else None,
+             "ofsted_date": datetime.date(2024, 1, 2) if i else None} for i, name in enumerate(names)]
+    fast_upsert(School, rows, unique_fields=["urn"],
+                update_fields=["name", "town", "updated_at", "pupils", "fsm_percent", "ofsted_date"])
+    saved = {s.urn: s for s in School.objects.all()}
+    for row in rows:
+        s = saved[row["urn"]]
+        assert (s.name, s.town, s.pupils, s.fsm_percent, s.ofsted_date, s.updated_at) == (
+            row["name"], "", row["pupils"], row["fsm_percent"], row["ofsted_date"], now)
+
+
+def test_it_writes_figures_through_copy_as_through_values(copy_everything):
+    from schools.imports.performance import _upsert
+    from schools.models import Measure, Value
+
+    la = LocalAuthority.objects.create(code="899", name="Northbridge")
+    a, b = school(la, 800001), school(la, 800002)
+    measure = Measure.objects.get(code="ks2_rwm_exp")
+    now = datetime.datetime(2026, 3, 1, 12, 30, tzinfo=datetime.UTC)
+    cols = ("school_id", "measure_id", "year", "value", "marker", "cohort", "source_id", "updated_at")
+    _upsert("schools_value", cols, ("school_id", "measure_id", "year"),
+            [(a.id, measure.id, 2023, 61.0, "", 30, None, now), (b.id, measure.id, 2023, None, "SUPP", None, None, now)])
+    _upsert("schools_value", cols, ("school_id", "measure_id", "year"),
+            [(a.id, measure.id, 2023, 64.5, "", 31, None, now)])  # a newer file: updated in place
+    got = {v.school_id: (v.value, v.marker, v.cohort) for v in Value.objects.filter(measure=measure, year=2023)}
+    assert got == {a.id: (64.5, "", 31), b.id: (None, "SUPP", None)}
