@@ -66,17 +66,26 @@ class Databases:
         parts = urlsplit(self.base)
         return urlunsplit((parts.scheme, parts.netloc, "/" + self.names[which], parts.query, ""))
 
-    def _admin(self):
+    def _admin(self, sql):
+        """Run statements on the server's maintenance database given in DATABASE_URL (CREATE/DROP DATABASE
+        cannot run in a transaction, and psycopg2's `with connection` opens one even in autocommit)."""
         import psycopg2
 
         conn = psycopg2.connect(self.base)
         conn.autocommit = True
-        return conn
+        try:
+            with conn.cursor() as cur:
+                rows = []
+                for statement in sql:
+                    cur.execute(statement)
+                    rows = cur.fetchall() if cur.description else []
+                return rows
+        finally:
+            conn.close()
 
     def create_main(self):
         if self.engine == "postgresql":
-            with self._admin() as conn, conn.cursor() as cur:
-                cur.execute(f'CREATE DATABASE "{self.names["main"]}"')
+            self._admin([f'CREATE DATABASE "{self.names["main"]}"'])
             self.created.append(self.names["main"])
 
     def clone_main_to_small(self):
@@ -84,20 +93,13 @@ class Databases:
         if self.engine == "sqlite":
             shutil.copyfile(self.tmp / "main.sqlite3", self.tmp / "small.sqlite3")
         else:
-            with self._admin() as conn, conn.cursor() as cur:
-                cur.execute(f'CREATE DATABASE "{self.names["small"]}" TEMPLATE "{self.names["main"]}"')
+            self._admin([f'CREATE DATABASE "{self.names["small"]}" TEMPLATE "{self.names["main"]}"'])
             self.created.append(self.names["small"])
 
     def drop(self):
         if self.engine != "postgresql":
             return
-        conn = self._admin()
-        try:
-            with conn.cursor() as cur:
-                for name in self.created:
-                    cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            conn.close()
+        self._admin([f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in self.created])
         self.created = []
 
 
@@ -106,9 +108,7 @@ def server_version(dbs):
         import sqlite3
 
         return f"SQLite {sqlite3.sqlite_version}"
-    with dbs._admin() as conn, conn.cursor() as cur:
-        cur.execute("SHOW server_version")
-        return f"PostgreSQL {cur.fetchone()[0]}"
+    return f"PostgreSQL {dbs._admin(['SHOW server_version'])[0][0]}"
 
 
 # ----------------------------------------------------------------------------------------- children
@@ -181,11 +181,13 @@ def measure_imports(files, env):
             "floor_s": round(floor_s, 3), "floor_startup_s": floor["startup_s"], "floor_read_s": floor["seconds"],
             "floor_runs_s": [round(f["startup_s"] + f["seconds"], 3) for f in floors],
             "ratio": round(ratio, 2) if ratio else None,
-            "targets": {"ratio_at_most_3": ratio is not None and ratio <= RATIO_TARGET,
-                        "memory_under_1gb": done["maxrss_mb"] < MEMORY_TARGET_MB},
+            "targets": {"memory_under_1gb": done["maxrss_mb"] < MEMORY_TARGET_MB},
         }
         if limit:
+            # PRODUCT.md names the national KS2, KS4 and GIAS files for the time and the 3x floor; the
+            # other files' ratios are reported beside them, without a target.
             entry["targets"][f"under_{limit}_s"] = import_s < limit
+            entry["targets"]["ratio_at_most_3"] = ratio is not None and ratio <= RATIO_TARGET
         entry["ok"] = all(entry["targets"].values())
         say(f"  {entry['rows']:,} rows: write {import_s:.2f} s (start-up {done['startup_s']:.2f} + confirm "
             f"{done['seconds']:.2f}), floor {floor_s:.2f} s, ratio {entry['ratio']}, "
@@ -479,7 +481,8 @@ def summarise(result):
         "imports": {e["file"]: {"seconds": e["seconds"], "floor_s": e["floor_s"], "ratio": e["ratio"],
                                 "rows_per_s": e["rows_per_s"], "peak_memory_mb": e["peak_memory_mb"], "ok": e["ok"]}
                     for e in imports},
-        "worst_import_ratio": max((e["ratio"] for e in imports), default=None),
+        "worst_national_import_ratio": max((e["ratio"] for e in national), default=None),
+        "worst_import_ratio_any_file": max((e["ratio"] for e in imports), default=None),
         "slowest_national_import_s": max((e["seconds"] for e in national), default=None),
         "rating_run_s": steps.get("rating_run", {}).get("seconds"),
         "pages_median_ms": {k: v.get("median_ms") for k, v in steps.get("pages", {}).get("pages", {}).items()},
