@@ -110,6 +110,11 @@ class School(models.Model):
     website = models.URLField(max_length=300, blank=True)
     open_date = models.DateField(null=True, blank=True)
     close_date = models.DateField(null=True, blank=True)
+    # From the performance tables' school information (spine) file: the register (GIAS) import does
+    # not carry them, and the spine import only fills facts about schools already in the register.
+    gender = models.CharField(max_length=20, blank=True)
+    religious_character = models.CharField(max_length=60, blank=True)
+    admissions_policy = models.CharField(max_length=40, blank=True)
     leaders = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="led_schools", help_text="School leaders of this school"
     )
@@ -365,3 +370,27 @@ class ValueChange(models.Model):
     old_source = models.ForeignKey(ImportRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     source = models.ForeignKey(ImportRecord, on_delete=models.CASCADE, related_name="changes")
     changed_at = models.DateTimeField(auto_now_add=True)
+    # Trust-level figures (TrustValue) keep their history here too, by group UID.
+    trust_uid = models.PositiveIntegerField(null=True, blank=True)
+
+
+class TrustValue(models.Model):
+    """A trust's published figure (DfE MAT performance tables) for a measure in a year.
+
+    Keyed by the GIAS group UID, not a foreign key: the DfE file lists every trust in England, and a
+    figure for a trust the register has not imported is kept (the import warns about it) so that it
+    shows as soon as the trust arrives.
+    """
+
+    trust_uid = models.PositiveIntegerField(db_index=True, verbose_name="group UID")
+    trust_name = models.CharField(max_length=200, blank=True)
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="trust_values")
+    year = models.PositiveSmallIntegerField(help_text="Academic year by its start: 2024 = 2024/25")
+    value = models.FloatField(null=True, blank=True)
+    marker = models.CharField(max_length=8, choices=Marker.choices, blank=True)
+    cohort = models.PositiveIntegerField(null=True, blank=True)
+    source = models.ForeignKey(ImportRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["trust_uid", "measure", "year"], name="unique_trust_value")]

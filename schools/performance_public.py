@@ -7,11 +7,12 @@ band, rating or priority: those are the partnership's own judgements and stay on
 from django.db.models import Q
 
 from schools.imports.profiles import REPORT_CARD_WORDS, year_label
-from schools.models import Benchmark, Marker, Value
+from schools.models import Benchmark, Marker, TrustValue, Value
 
 GROUPS = (
     ("ks2", "Key stage 2 results"),
     ("ks4", "Key stage 4 results"),
+    ("ks4_destinations", "Key stage 4 destinations (the year after key stage 4)"),
     ("absence", "Absence"),
     ("suspensions", "Suspensions and permanent exclusions"),
     ("census", "Pupils (school census)"),
@@ -101,3 +102,31 @@ def _report_card_word(v):
         return "Met" if v.value == 1 else "Not met"
     return REPORT_CARD_WORDS.get(v.value, str(v.value))
 
+
+
+def trust_figures(trust):
+    """The trust's published KS4 figures (DfE MAT performance tables) beside England, latest years first.
+
+    [{"year", "measure", "trust", "england", "cohort"}]; two queries. Published data only, never rated.
+    """
+    values = list(TrustValue.objects.filter(trust_uid=trust.uid).select_related("measure")
+                  .order_by("-year", "measure__order"))
+    years = sorted({v.year for v in values}, reverse=True)[:YEARS_SHOWN]
+    values = [v for v in values if v.year in years]
+    if not values:
+        return []
+    england = {
+        (b.measure_id, b.year): b
+        for b in Benchmark.objects.filter(measure_id__in={v.measure_id for v in values}, year__in=years,
+                                          area=Benchmark.Area.ENGLAND, phase="")
+    }
+
+    def beside(v):
+        b = england.get((v.measure_id, v.year))
+        # Progress 8 averages 0 nationally, but only say so where the trust has a Progress 8 figure.
+        if v.measure.code in ZERO_BY_DEFINITION and v.value is not None and (b is None or b.value is None):
+            return "0 (by definition)"
+        return show(b.value, b.marker, v.measure.unit) if b else "Not available"
+
+    return [{"year": year_label(v.year), "measure": v.measure.label, "trust": show(v.value, v.marker, v.measure.unit),
+             "england": beside(v), "cohort": v.cohort} for v in values]

@@ -8,6 +8,7 @@ from django_tables2 import RequestConfig
 from .exports import csv_response
 from .filters import SchoolFilter
 from .models import School, SchoolLink, Trust, TrustLink
+from .performance_public import trust_figures
 from .tables import SchoolTable
 
 PAGE_SIZE = 50
@@ -101,4 +102,5 @@ def trust_detail(request, uid):
              .select_related("school", "school__la").order_by("school__name"))
     current = [lk for lk in links if lk.left_on is None]
     past = [lk for lk in links if lk.left_on is not None]
-    return render(request, "schools/trust_detail.html", {"trust": trust, "current": current, "past": past})
+    return render(request, "schools/trust_detail.html", {"trust": trust, "current": current, "past": past,
+                                                         "trust_results": trust_figures(trust)})

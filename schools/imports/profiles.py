@@ -121,6 +121,11 @@ class Profile:
 # state-funded ("maintained" in the older wording).
 KS2_RECTYPES = {"1": "school", "2": "school", "3": "la", "4": "england_all", "5": "england"}
 KS4_RECTYPES = {"1": "school", "2": "school", "4": "la", "5": "england_all", "7": "england"}
+# KS4 destinations: the metadata lists the KS4 codes, but the published file marks its summary rows
+# with the words LA and NAT. Destination measures cover state-funded schools only, so NAT is the
+# state-funded England figure. Both spellings are accepted.
+KS4_DEST_RECTYPES = {"1": "school", "2": "school", "4": "la", "LA": "la", "5": "england_all", "7": "england",
+                     "NAT": "england"}
 
 KIND_LABELS = {
     "ks2": "KS2 results",
@@ -129,6 +134,7 @@ KIND_LABELS = {
     "census": "School census",
     "ofsted": "Ofsted inspections",
     "suspensions": "Suspensions and exclusions",
+    "ks4_destinations": "KS4 destinations",
 }
 KINDS = tuple(KIND_LABELS)
 
@@ -146,14 +152,14 @@ KIND_SIGNS = {
         "Safeguarding standards",
     ),
     "suspensions": ("susp_rate", "perm_excl_rate", "suspension", "perm_excl", "one_plus_susp_rate"),
+    "ks4_destinations": ("OVERALL_DESTPER", "EDUCATIONPER", "APPRENPER", "EMPLOYMENTPER", "NOT_SUSTAINEDPER",
+                         "OVERALL_DEST", "COHORT"),
 }
 
 # DfE downloads the portal recognises but does not import, with the reason given to the user.
-NOT_IMPORTED = {
-    "KS4 destinations": (("OVERALL_DESTPER", "COHORT", "EDUCATIONPER"), "destination measures are not among the portal's measures"),
-    "MAT KS4 performance": (("TRUST_UID", "ATT8SCR_WGTAVG", "INSTITUTIONS_MATPTINC"), "trust-level figures are not school figures; the portal builds trust figures from its schools"),
-    "school information (spine)": (("MINORGROUP", "ISPRIMARY", "LAESTAB"), "the register comes from GIAS: use the register import"),
-}
+# (Empty since KS4 destinations, MAT KS4 performance and school information are imported: the first
+# as the kind ks4_destinations here, the other two by schools/imports/extras.py.)
+NOT_IMPORTED = {}
 
 KS2_MEASURES_ALL = (
     MeasureColumn("ks2_rwm_exp", ("PTRWM_EXP",)),
@@ -179,6 +185,22 @@ NOT_PUBLISHED = {("ks2", 2019), ("ks2", 2020), ("ks4", 2019), ("ks4", 2020)}
 KS2_NO_PROGRESS_FROM = 2023
 KS2_NO_PROGRESS_UNTIL = 2025
 KS4_NO_P8 = (2024, 2025)
+
+# KS4 destinations: the share of the pupils who finished KS4 in one academic year who were in
+# education, an apprenticeship or employment for at least two terms of the NEXT year. The portal
+# files these figures under that next year, the destination year: the 2019 tables' file (pupils who
+# finished KS4 in 2016/17) is 2017 = 2017/18. Like KS2/KS4, the file repeats earlier cohorts in
+# columns suffixed with their publication year (OVERALL_DESTPER_18 = 2015/16 leavers, whose
+# destination year 2016/17 started in 2016), so the file's own destination year is 2000 + the
+# highest suffix - 1. A year in the file name or chosen by the user is read as the destination year.
+KS4_DEST_MEASURES = (
+    MeasureColumn("ks4_dest_overall", ("OVERALL_DESTPER",)),
+    MeasureColumn("ks4_dest_education", ("EDUCATIONPER",)),
+    MeasureColumn("ks4_dest_apprenticeship", ("APPRENPER",)),
+    MeasureColumn("ks4_dest_employment", ("EMPLOYMENTPER",)),
+    MeasureColumn("ks4_dest_not_sustained", ("NOT_SUSTAINEDPER",)),
+    MeasureColumn("ks4_dest_unknown", ("UNKNOWNPER",)),
+)
 FIRST_YEAR = 2010
 
 
@@ -203,6 +225,13 @@ def profile_for(kind, year, *, variant="final", header=()):
         )
     if year is None:
         raise ProfileError("the academic year is not known", "a year in the file name (e.g. 2018-19) or a chosen year")
+    if kind == "ks4_destinations":
+        return Profile(
+            kind=kind, name=f"ks4_destinations_{year}", label=f"KS4 destinations in {year_label(year)} "
+            f"(pupils who finished KS4 in {year_label(year - 1)})", year=year, layout="rectype",
+            key_columns=("RECTYPE", "LEA", "URN"), measures=KS4_DEST_MEASURES, cohort_column="COHORT",
+            rectypes=KS4_DEST_RECTYPES,
+        )
     if (kind, year) in NOT_PUBLISHED:
         raise ProfileError(
             f"no {KIND_LABELS[kind]} were published for {year_label(year)} (assessments cancelled in the pandemic)",
@@ -320,7 +349,10 @@ _NAME_DATE = re.compile(r"(?<!\d)(20\d\d)-(\d\d)-(\d\d)(?!\d)")
 _SUFFIX = {
     "ks2": re.compile(r"^(PTRWM_EXP|PTRWM_HIGH|READPROG|WRITPROG|MATPROG|TELIG|READ_AVERAGE|MAT_AVERAGE)_(\d\d)$"),
     "ks4": re.compile(r"^(ATT8SCR|P8MEA|P8PUP|EBACCAPS|P8CILOW|P8CIUPP)_(\d\d)$"),
+    "ks4_destinations": re.compile(r"^(COHORT|OVERALL_DESTPER)_(\d\d)$"),
 }
+# Added to 2000 + the highest suffix (destination files: the suffix is the publication year).
+_SUFFIX_OFFSET = {"ks4_destinations": -1}
 
 
 def year_from_name(file_name):
@@ -353,7 +385,7 @@ def year_from_header(kind, header):
     if not pattern:
         return None
     suffixes = [int(m.group(2)) for m in map(pattern.match, header) if m]
-    return 2000 + max(suffixes) if suffixes else None
+    return 2000 + max(suffixes) + _SUFFIX_OFFSET.get(kind, 0) if suffixes else None
 
 
 def year_column(kind, header):
@@ -439,7 +471,8 @@ def recognise(header, file_name="", kind=None, year=None):
         year = int(year)
         if header_year is not None and header_year != year:
             raise ProfileError(
-                f"the header is that of {year_label(header_year)} (columns ending _{header_year % 100}), "
+                f"the header is that of {year_label(header_year)} "
+                f"(columns ending _{(header_year - _SUFFIX_OFFSET.get(kind, 0)) % 100}), "
                 f"not {year_label(year)} as chosen",
                 f"a {KIND_LABELS[kind]} file for {year_label(year)}",
                 column=year_column(kind, header),

@@ -140,9 +140,9 @@ def test_a_year_without_published_ks2_results_is_refused(world):
     refused(join(rows), "dfe_ptables_2019-20_899_ks2final.csv", row=1, words=("pandemic",))
 
 
-def test_a_destinations_file_is_refused_as_not_imported(world):
-    refused(b"RECTYPE,LEA,ESTAB,URN,COHORT,OVERALL_DESTPER,EDUCATIONPER\r\n1,899,1,100001,50,95%,80%\r\n",
-            "ks4-pupdest_2022-23.csv", row=1, column="OVERALL_DESTPER", words=("does not import",))
+def test_a_destinations_file_with_a_percentage_over_100_is_refused(world):
+    refused(b"RECTYPE,LEA,ESTAB,URN,COHORT,OVERALL_DESTPER,EDUCATIONPER\r\n1,899,1,100001,50,195%,80%\r\n",
+            "ks4-pupdest_2022-23.csv", row=2, column="OVERALL_DESTPER", words=("over 100",))
 
 
 # ------------------------------------------------------------------------------------------- row faults

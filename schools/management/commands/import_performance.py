@@ -11,13 +11,16 @@ from schools.models import ImportRecord
 
 class Command(BaseCommand):
     help = (
-        "Import DfE performance files (KS2, KS4, absence, census, Ofsted MI, EES suspensions). The kind and "
+        "Import DfE performance files (KS2, KS4, KS4 destinations, MAT KS4, school information, absence, census, "
+        "Ofsted MI, EES suspensions). The kind and "
         "academic year are recognised from the header and file name unless given."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+")
-        parser.add_argument("--kind", choices=KINDS, help="The kind of every file given")
+        # ks4_mats (MAT KS4 performance) and school_information (spine) are kinds of schools/imports/extras.py.
+        parser.add_argument("--kind", choices=(*KINDS, "ks4_mats", "school_information"),
+                            help="The kind of every file given")
         parser.add_argument("--year", type=int, help="Academic year by its start: 2018 = 2018/19")
 
     def handle(self, *args, files, kind=None, year=None, **options):
