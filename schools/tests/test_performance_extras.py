@@ -338,3 +338,38 @@ def test_school_information_with_a_bad_close_date_is_refused(north_yorks):
 def test_the_upload_form_offers_the_new_kinds():
     codes = set(pipeline.kinds())
     assert {"ks4_destinations", "ks4_mats", "school_information"} <= codes
+
+
+# ---------------------------------------------------------------------------------- in the upload page
+@pytest.mark.parametrize("name, shown", [
+    (MATS, "Bourne Education Trust"),
+    (DEST, "LA 851"),
+    (SPINE, "no schools of the partnership in this file"),
+])
+def test_an_admin_uploads_each_file_previews_and_confirms(bourne, client_for, name, shown, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    admin = client_for("admin")
+    response = admin.post("/dashboard/imports/upload/",
+                          {"file": SimpleUploadedFile(name, perf_file(name).read_bytes())})
+    record = ImportRecord.objects.get()
+    assert response.status_code == 302 and record.status == "previewed", record.message
+    page = admin.get(response["Location"]).content.decode()
+    assert shown in page
+    admin.post(f"/dashboard/imports/{record.pk}/confirm/", {"action": "confirm"})
+    record.refresh_from_db()
+    assert record.status == "done", record.message
+
+
+def test_a_bad_trust_file_upload_names_file_row_and_column(bourne, client_for, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    rows, ending = lines(MATS)
+    rows[1] = rows[1].replace('"2046"', '"20x6"', 1)
+    response = client_for("admin").post("/dashboard/imports/upload/", {
+        "file": SimpleUploadedFile("mats.csv", joined(rows, ending))})
+    html = response.content.decode()
+    assert "govuk-error-summary" in html and "mats.csv, row 2, column TRUST_UID" in html
+    assert not TrustValue.objects.exists()
