@@ -412,11 +412,22 @@ class GroupsKind(Kind):
         return write_groups(plan.payload["to_write"])
 
 
+def companies_house_number(raw):
+    """Companies House numbers are 8 characters; files re-saved by spreadsheets or pandas drop the
+    leading zeros and may add ".0" (7768726.0 is 07768726). Letter prefixes (SC, NI) are kept."""
+    value = raw.strip()
+    if value.lower() in EMPTY_MARKERS:
+        return ""
+    if value.endswith(".0") and value[:-2].isdigit():
+        value = value[:-2]
+    return value.zfill(8)[:12] if value.isdigit() else value.upper()[:12]
+
+
 def group_values(name, type_name, ch_number, status):
     return {
         "name": name.strip()[:200],
         "type": GROUP_TYPES.get(type_name.strip().lower(), Trust.Type.OTHER),
-        "companies_house_number": ch_number.strip()[:12] if ch_number.strip().lower() not in EMPTY_MARKERS else "",
+        "companies_house_number": companies_house_number(ch_number),
         "status": status.strip()[:40],
     }
 
