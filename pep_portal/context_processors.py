@@ -2,7 +2,6 @@ from django.conf import settings
 
 from .roles import Role, is_admin, is_officer, role_names
 
-
 # The navigation section a path belongs to; the most specific prefix wins.
 NAV_SECTIONS = (
     ("/dashboard/support/", "support"),

@@ -189,6 +189,9 @@ class TrustLink(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["trust", "school", "joined_on"], name="unique_trust_link")]
 
+    def __str__(self):
+        return f"{self.school} in {self.trust}"
+
 
 class SchoolLink(models.Model):
     """GIAS links between URNs, so a school's history survives academy conversion."""
@@ -200,6 +203,9 @@ class SchoolLink(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["urn", "linked_urn", "link_type"], name="unique_school_link")]
+
+    def __str__(self):
+        return f"{self.urn} {self.link_type} {self.linked_urn}"
 
 
 class Cluster(models.Model):
@@ -328,6 +334,9 @@ class Value(models.Model):
         constraints = [models.UniqueConstraint(fields=["school", "measure", "year"], name="unique_value")]
         indexes = [models.Index(fields=["measure", "year"])]
 
+    def __str__(self):
+        return f"{self.school_id} {self.measure_id} {self.year}: {self.value if self.value is not None else self.marker}"
+
 
 class Benchmark(models.Model):
     """An LA or national figure for a measure in a year, taken from the files' own summary rows."""
@@ -353,6 +362,9 @@ class Benchmark(models.Model):
             models.UniqueConstraint(fields=["area", "la_code", "measure", "year", "phase"], name="unique_benchmark")
         ]
 
+    def __str__(self):
+        return f"{self.area} {self.la_code} {self.measure_id} {self.year}: {self.value if self.value is not None else self.marker}"
+
 
 class ValueChange(models.Model):
     """What a newer file changed: the old and new figure, when, and from which import."""
@@ -372,6 +384,9 @@ class ValueChange(models.Model):
     changed_at = models.DateTimeField(auto_now_add=True)
     # Trust-level figures (TrustValue) keep their history here too, by group UID.
     trust_uid = models.PositiveIntegerField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.measure_id} {self.year}: {self.old_value} -> {self.new_value}"
 
 
 class TrustValue(models.Model):
@@ -394,3 +409,6 @@ class TrustValue(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["trust_uid", "measure", "year"], name="unique_trust_value")]
+
+    def __str__(self):
+        return f"trust {self.trust_uid} {self.measure_id} {self.year}: {self.value if self.value is not None else self.marker}"
