@@ -1,3 +1,4 @@
+from allauth.account.signals import user_logged_in
 from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import receiver
@@ -28,3 +29,18 @@ def admins_are_staff(sender, instance, action, **kwargs):
     if staff != instance.is_staff:
         User.objects.filter(pk=instance.pk).update(is_staff=staff)
         instance.is_staff = staff
+
+
+@receiver(user_logged_in)
+def password_just_entered_counts_for_two_factor_setup(sender, request, user, **kwargs):
+    # An officer or admin without two-factor is sent straight to set it up; allauth would ask for the
+    # password they typed seconds ago again. The sign-in itself counts as that re-authentication.
+    from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
+
+    from .middleware import has_totp
+    from .roles import needs_two_factor
+
+    records = request.session.get(AUTHENTICATION_METHODS_SESSION_KEY) or []
+    if records and records[-1].get("method") == "password" and needs_two_factor(user) and not has_totp(user):
+        records[-1]["reauthenticated"] = True
+        request.session[AUTHENTICATION_METHODS_SESSION_KEY] = records

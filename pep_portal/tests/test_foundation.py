@@ -220,3 +220,12 @@ def test_a_task_runs_on_a_real_worker(celery_worker_process):
     while time.monotonic() < deadline and cache.get(f"ping:{token}") != "pong":
         time.sleep(0.2)
     assert cache.get(f"ping:{token}") == "pong"
+
+
+def test_an_officer_signing_in_goes_straight_to_two_factor_setup(db, client):
+    from conftest import PASSWORD, make_user
+
+    make_user("fresh.officer@example.org", ["LA officer"])
+    response = client.post("/accounts/login/", {"login": "fresh.officer@example.org", "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0].startswith("/accounts/2fa/totp/activate/")
+    assert "Authenticator secret" in response.content.decode()
