@@ -20,6 +20,7 @@ import resource
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -149,7 +150,7 @@ def child(step, args, env, timeout=900):
 
 
 # ------------------------------------------------------------------------------------------ imports
-def measure_imports(files, env):
+def measure_imports(files, env, floor_runs=FLOOR_RUNS):
     out = []
     for _kind, path in files:
         name = Path(path).name
@@ -163,7 +164,7 @@ def measure_imports(files, env):
             raise StepFailed(f"{name} not written: {done['message']}")
         # The floor is measured three times and the median kept: one process start on a shared machine
         # varies by tens of percent, and the ratio is the figure to watch.
-        floors = sorted((child("floor", [path], env) for _ in range(FLOOR_RUNS)),
+        floors = sorted((child("floor", [path], env) for _ in range(max(1, floor_runs))),
                         key=lambda f: f["startup_s"] + f["seconds"])
         floor = floors[len(floors) // 2]
         import_s = done["startup_s"] + done["seconds"]
@@ -171,8 +172,7 @@ def measure_imports(files, env):
         ratio = import_s / floor_s if floor_s else None
         # Start-up is the same work in both processes and the noisiest part on a shared machine: the
         # ratio with one start-up (the median of the four measured) is reported beside it.
-        startup = sorted([done["startup_s"], *(f["startup_s"] for f in floors)])
-        startup = (startup[1] + startup[2]) / 2
+        startup = statistics.median([done["startup_s"], *(f["startup_s"] for f in floors)])
         steady = (startup + done["seconds"]) / (startup + floor["seconds"])
         limit = IMPORT_SECONDS.get(done["kind"])
         entry = {
@@ -349,7 +349,9 @@ def parse_args(argv):
     p.add_argument("--small-schools", type=int, default=300, help="schools in the query-count comparison database")
     p.add_argument("--no-server", action="store_true", help="skip gunicorn + locust")
     p.add_argument("--duration", type=int, default=20, help="seconds of load on the server (default 20)")
-    p.add_argument("--users", type=int, default=4, help="locust users (default 4)")
+    p.add_argument("--users", type=int, default=2, help="locust users (default 2: one per worker, so latency is not queueing)")
+    p.add_argument("--years", type=int, default=3, choices=(1, 2, 3), help="academic years of performance files (3)")
+    p.add_argument("--floor-runs", type=int, default=3, help="floor measurements per file, median kept (3)")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder (files, SQLite databases)")
     args = p.parse_args(argv)
     if args.las is None:
@@ -370,7 +372,7 @@ def main(argv=None):
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
                     "load_average_at_start": [round(x, 2) for x in os.getloadavg()]},
         "database": dbs.engine,
-        "scale": {"schools": args.schools, "las": args.las, "gias_rows": args.gias_rows},
+        "scale": {"schools": args.schools, "las": args.las, "gias_rows": args.gias_rows, "years": args.years},
         "steps": {},
         "errors": [],
     }
@@ -400,8 +402,10 @@ def run_all(args, tmp, dbs, result):
     from bench import data
 
     steps = result["steps"]
-    say(f"generating {args.schools:,} schools in {args.las} LAs, a {args.gias_rows:,}-row GIAS extract, 3 years")
-    la_codes, files, facts = data.generate(tmp / "files", args.schools, args.las, args.gias_rows)
+    say(f"generating {args.schools:,} schools in {args.las} LAs, a {args.gias_rows:,}-row GIAS extract, "
+        f"{args.years} year{'s' if args.years > 1 else ''}")
+    years = data.demo_performance.YEARS[-args.years:]
+    la_codes, files, facts = data.generate(tmp / "files", args.schools, args.las, args.gias_rows, years=years)
     steps["generate"] = facts
     say(f"  {facts['files']} files, {facts['bytes'] / 1e6:.0f} MB in {facts['seconds']:.1f} s")
     media = tmp / "media"
@@ -412,7 +416,7 @@ def run_all(args, tmp, dbs, result):
     steps["migrate"] = child("migrate", [], env)
     dbs.clone_main_to_small()
 
-    steps["imports"] = measure_imports(files, env)
+    steps["imports"] = measure_imports(files, env, args.floor_runs)
 
     say("rating run for all schools")
     rate = child("rate", [], env)
@@ -430,7 +434,7 @@ def run_all(args, tmp, dbs, result):
     say(f"small database ({args.small_schools} schools) for the query counts")
     small_tmp = tmp / "small-files"
     small_codes, small_files, _ = data.generate(small_tmp, args.small_schools, max(2, args.small_schools // 50),
-                                                args.small_schools)
+                                                args.small_schools, years=years)
     small_env = child_env(dbs.url("small"), small_codes, tmp / "small-media")
     loaded = child("load", [p for _, p in small_files], small_env)
     if loaded["refused"]:

@@ -21,7 +21,7 @@ def test_it_runs_every_step_and_prints_one_json_document():
            if k not in ("DATABASE_URL", "PYTEST_VERSION", "PYTEST_CURRENT_TEST", "DJANGO_SETTINGS_MODULE")}
     proc = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run.py"), "--schools", "120", "--small-schools", "60",
-         "--requests", "2", "--no-server"],
+         "--requests", "2", "--years", "1", "--floor-runs", "1", "--no-server"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=170, check=False,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
