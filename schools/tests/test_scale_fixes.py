@@ -137,3 +137,16 @@ def test_it_writes_figures_through_copy_as_through_values(copy_everything):
             [(a.id, measure.id, 2023, 64.5, "", 31, None, now)])  # a newer file: updated in place
     got = {v.school_id: (v.value, v.marker, v.cohort) for v in Value.objects.filter(measure=measure, year=2023)}
     assert got == {a.id: (64.5, "", 31), b.id: (None, "SUPP", None)}
+
+
+def test_it_loads_existing_rows_the_same_by_keys_or_whole_table(monkeypatch):
+    from schools.imports import pipeline
+
+    la = LocalAuthority.objects.create(code="899", name="Northbridge")
+    for i in range(6):
+        school(la, 800000 + i, pupils=100 + i)
+    keys = [800001, 800003, 800005, 999999]
+    by_chunks = pipeline.load_existing(School.objects.all(), "urn", ["pupils"], keys=keys, chunk=2)
+    monkeypatch.setattr(pipeline, "WHOLE_TABLE_KEYS", 1)
+    whole = pipeline.load_existing(School.objects.all(), "urn", ["pupils"], keys=keys)
+    assert whole == by_chunks == {800001: {"pupils": 101}, 800003: {"pupils": 103}, 800005: {"pupils": 105}}
