@@ -19,14 +19,14 @@ setup: .stamp-venv .stamp-npm static/dist/pep.css
 	touch $@
 
 .stamp-npm: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --no-audit --no-fund --loglevel=error >&2
 	touch $@
 
 static/dist/pep.css: .stamp-npm static/src/pep.scss scripts/copy-assets.mjs
-	npm run --silent build
+	npm run --silent build >&2
 
 assets: .stamp-npm
-	npm run --silent build
+	npm run --silent build >&2
 
 migrate: setup
 	$(RUN_ENV) $(MANAGE) migrate --noinput
