@@ -783,7 +783,8 @@ class NotImportedKind(Kind):
         return 0
 
     def expected_text(self):
-        return "not imported: KS4 destinations, MAT KS4 performance, school information"
+        # Only explains refusals; it is not a kind a user should send.
+        return ""
 
 
 for _code in profiles.KINDS:

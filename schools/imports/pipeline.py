@@ -155,7 +155,7 @@ def get_kind(code):
 
 
 def expected_kinds_text():
-    return "; ".join(k.expected_text() for k in kinds().values())
+    return "; ".join(text for k in kinds().values() if (text := k.expected_text()))
 
 
 def recognise(table, kind_code=None):
