@@ -1,29 +1,16 @@
 """The refresh admin page: run history, "run now" (queued as a task) and its progress. Admins only (others 404)."""
 
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from pep_portal.roles import is_admin
+from pep_portal.roles import admin_only
 
 from . import refresh
 from .refresh_models import RefreshRun
-
-
-def admin_only(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not is_admin(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @admin_only

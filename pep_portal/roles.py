@@ -40,3 +40,20 @@ def is_officer(user):
 
 def needs_two_factor(user):
     return user.is_authenticated and (user.is_superuser or has_role(user, *TWO_FACTOR_ROLES))
+
+
+def admin_only(view):
+    """Partnership admins only: anyone else signed in gets 404 (no hint the page exists)."""
+    from functools import wraps
+
+    from django.contrib.auth.decorators import login_required
+    from django.http import Http404
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_admin(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,16 +1,14 @@
 """Admin import pages: upload, preview, confirm, progress, history. Partnership admins only (others 404)."""
 
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from pep_portal.roles import is_admin
+from pep_portal.roles import admin_only
 
 from .forms import ImportUploadForm
 from .imports import pipeline
@@ -28,17 +26,6 @@ WARNING_LABELS = {
     "unknown_phase": "Phases GIAS does not use (read as not applicable)",
     "unknown_status": "Statuses GIAS does not use (read as open)",
 }
-
-
-def admin_only(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not is_admin(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @admin_only
