@@ -1,4 +1,4 @@
-"""The five role groups and the questions views ask about a user."""
+"""The six role groups and the questions views ask about a user."""
 
 from django.db import models
 
@@ -9,6 +9,7 @@ class Role(models.TextChoices):
     SUBGROUP_CHAIR = "Subgroup chair"
     LA_OFFICER = "LA officer"
     PARTNERSHIP_ADMIN = "Partnership admin"
+    COMMUNICATIONS_EDITOR = "Communications editor"
 
 
 # Roles whose holders must have two-factor authentication set up before they see anything.
@@ -38,6 +39,11 @@ def is_officer(user):
     return is_admin(user) or has_role(user, Role.LA_OFFICER)
 
 
+def is_editor(user):
+    """Who writes news, events and the bulletin: admins and communications editors."""
+    return is_admin(user) or has_role(user, Role.COMMUNICATIONS_EDITOR)
+
+
 def needs_two_factor(user):
     return user.is_authenticated and (user.is_superuser or has_role(user, *TWO_FACTOR_ROLES))
 
@@ -53,6 +59,23 @@ def admin_only(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not is_admin(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def editor_only(view):
+    """Communications editors and admins only: anyone else signed in gets 404."""
+    from functools import wraps
+
+    from django.contrib.auth.decorators import login_required
+    from django.http import Http404
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_editor(request.user):
             raise Http404
         return view(request, *args, **kwargs)
 
