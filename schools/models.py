@@ -185,6 +185,9 @@ class TrustLink(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="trust_links")
     joined_on = models.DateField(null=True, blank=True)
     left_on = models.DateField(null=True, blank=True)
+    # Made from a register file's Trusts (code)/(name) columns: stands in until a GIAS group-links file
+    # is imported, which is the record and replaces these links.
+    from_register = models.BooleanField(default=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["trust", "school", "joined_on"], name="unique_trust_link")]
@@ -414,3 +417,27 @@ class TrustValue(models.Model):
 
     def __str__(self):
         return f"trust {self.trust_uid} {self.measure_id} {self.year}: {self.value if self.value is not None else self.marker}"
+
+
+class ReportCard(models.Model):
+    """A school's latest Ofsted report card (inspections from November 2025): each area's grade and date.
+
+    Kept apart from the old 1-4 grades (School.ofsted_rating) and never converted to them; the rating
+    bands it by its own rule row. `areas` is [[area, grade as Ofsted writes it, ISO date or None], ...]
+    in the file's order, safeguarding first.
+    """
+
+    school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="report_card")
+    inspected_on = models.DateField()
+    category_of_concern = models.CharField(max_length=60, blank=True)
+    areas = models.JSONField(default=list)
+    source = models.ForeignKey(ImportRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"report card {self.school_id} {self.inspected_on}"
+
+    @property
+    def grades(self):
+        """{area: grade} for the areas with a grade."""
+        return {area: grade for area, grade, _ in self.areas if grade}

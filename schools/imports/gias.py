@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from schools.models import Governance, LocalAuthority, Phase, School, SchoolLink, Trust, TrustLink
 
+from . import register_columns
 from .pipeline import Kind, Plan, bulk_upsert, compare, fast_upsert, load_existing, register_kind
 
 # ------------------------------------------------------------------------------------------ mapping
@@ -239,12 +240,27 @@ class EstablishmentsKind(Kind):
     order = 10
     signature = ("URN", "LA (code)", "EstablishmentName", "TypeOfEstablishment (name)",
                  "EstablishmentStatus (name)", "PhaseOfEducation (name)", "EstablishmentNumber")
-    required = ("URN", "LA (code)", "EstablishmentName", "TypeOfEstablishment (name)")
+    # A GIAS search download carries the columns the user ticked: these, and a type or a type group.
+    required = ("URN", "LA (code)", "EstablishmentName")
+    type_columns = ("EstablishmentTypeGroup (name)", "TypeOfEstablishment (name)")
     file_pattern = r"edubase|gias|establishment"
+
+    def score(self, table):
+        if all(table.has(c) for c in self.required) and any(table.has(c) for c in self.type_columns):
+            return max(super().score(table), 60)
+        return super().score(table)
 
     def validate(self, ctx):
         t = ctx.table
         plan = Plan()
+        if not any(t.has(c) for c in self.type_columns):
+            from .reading import ImportProblem
+
+            raise ImportProblem("the columns EstablishmentTypeGroup (name) and TypeOfEstablishment (name) are both "
+                                "missing", file=ctx.file_name, row=1, column="TypeOfEstablishment (name)",
+                                expected="a GIAS establishment file with a type or a type group column")
+        trust_columns = t.has("Trusts (code)") or t.has("Trusts (name)")
+        links, trusts = set(), {}
         urn_i, la_i = t.col("URN"), t.col("LA (code)")
         la_name_i = t.col("LA (name)")
         group_i, type_i = t.col("EstablishmentTypeGroup (name)"), t.col("TypeOfEstablishment (name)")
@@ -289,14 +305,21 @@ class EstablishmentsKind(Kind):
             type_group = _cell(row, group_i) or type_group_from_type(type_name)
             values["type_group"] = type_group[:80]
             values["governance"] = governance_for(type_group, type_name)
-            phase = phase_for(_cell(row, phase_i), type_name)
-            if phase is None:
+            # A narrower download without the phase leaves the phase as it was (never blanked).
+            phase = phase_for(_cell(row, phase_i), type_name) if phase_i is not None else None
+            if phase is None and phase_i is not None:
                 ctx.warn(row_no, "PhaseOfEducation (name)",
                          f"URN {urn}: phase {_cell(row, phase_i)!r} is not a GIAS phase; read as not applicable",
                          code="unknown_phase")
                 phase = Phase.NOT_APPLICABLE
-            values["phase"] = phase
-            if status_i is not None:
+            if phase is not None:
+                values["phase"] = phase
+            links.update((urn, linked, kind) for linked, kind in register_columns.read_links(ctx, row_no, row, urn))
+            if trust_columns:
+                trusts[urn] = (row_no, register_columns.read_trust(t, row, values["governance"]))
+            if status_i is None:
+                values["status"] = School.Status.OPEN  # PRODUCT.md: with no status column, schools are open
+            else:
                 status = STATUSES.get(_cell(row, status_i).lower())
                 if status is None:
                     ctx.warn(row_no, "EstablishmentStatus (name)",
@@ -329,8 +352,18 @@ class EstablishmentsKind(Kind):
                 to_write.append((urn, values))
             else:
                 plan.add(urn, "unchanged", row=row_no)
-        plan.payload = {"fields": fields, "to_write": to_write, "las": las}
+        plan.payload = {"fields": fields, "to_write": to_write, "las": las,
+                        "links": register_columns.plan_links(links)}
         plan.summary = {"schools of the partnership in the file": len(incoming)}
+        missing = register_columns.missing_columns(t)
+        if missing:
+            plan.summary["columns not in the file (left as they were)"] = ", ".join(missing)
+        if status_i is None:
+            plan.summary["status"] = "the file has no EstablishmentStatus (name) column: its schools are taken as open"
+        if links:
+            plan.summary["links to other establishments (Linked establishments)"] = len(links)
+            plan.summary["links new to the portal"] = len(plan.payload["links"])
+        plan.payload["trusts"] = register_columns.plan_trusts(plan, trusts)
         if outside:
             plan.summary["rows outside the partnership"] = sum(outside.values())
             plan.summary["other LA codes"] = len(outside)
@@ -352,7 +385,13 @@ class EstablishmentsKind(Kind):
         for row in rows:
             for f in missing:
                 row[f] = DEFAULTS[f]
-        return fast_upsert(School, rows, unique_fields=["urn"], update_fields=[*fields, "la_id", "updated_at"])
+        written = fast_upsert(School, rows, unique_fields=["urn"], update_fields=[*fields, "la_id", "updated_at"])
+        register_columns.write_links(plan.payload["links"])
+        trusts = plan.payload["trusts"]
+        if trusts:
+            school_ids = dict(School.objects.filter(urn__in=list(trusts["link"])).values_list("urn", "id"))
+            register_columns.write_trusts(trusts, school_ids)
+        return written
 
 
 # Columns a new school row needs when the file has no column for them (not updated on existing rows).
@@ -540,7 +579,7 @@ class GroupLinksKind(Kind):
         groups_to_write = [(uid, values) for uid, (_, values) in groups.items() if uid not in known]
         existing_links = {}
         urns_in_file = {urn for (_, urn, _) in links}
-        for link in TrustLink.objects.filter(school__urn__in=list(urns_in_file)).values(
+        for link in TrustLink.objects.filter(school__urn__in=list(urns_in_file), from_register=False).values(
             "id", "trust__uid", "trust__type", "school__urn", "joined_on", "left_on"
         ).iterator():
             existing_links[(link["trust__uid"], link["school__urn"], link["joined_on"])] = link
@@ -592,6 +631,8 @@ class GroupLinksKind(Kind):
 
     def write(self, ctx, plan):
         p = plan.payload
+        # Group links are the record: the links a register file stood in with give way to them.
+        TrustLink.objects.filter(from_register=True).delete()
         write_groups(p["groups"])
         trust_ids = dict(Trust.objects.filter(uid__in={uid for uid, _, _ in p["new_links"]}).values_list("uid", "id"))
         objs = [TrustLink(trust_id=trust_ids[uid], school_id=p["school_ids"][urn], joined_on=joined)

@@ -20,6 +20,8 @@ from . import profiles
 from .profiles import CellError, ProfileError, parse_cell
 
 MAX_LISTED = 200
+# A sum of rounded published percentages up to this is rounding, stored as 100 (PRODUCT.md).
+SUM_ROUNDING_LIMIT = 100.5
 
 
 # ------------------------------------------------------------------------------------ pure parsing
@@ -205,7 +207,11 @@ def _values(parsed, state, number, row):
                 else:
                     total = round(sum(v for v, _ in parts), 4)
                     if unit == "percent" and total > 100:
-                        raise CellError(f"the parts add up to {total:g}%, over 100", "parts adding up to at most 100%")
+                        # Rounded published parts can pass 100 (93.8 + 6.3 = 100.1): up to 100.5 is 100.
+                        if total > SUM_ROUNDING_LIMIT:
+                            raise CellError(f"the parts add up to {total:g}%, over 100",
+                                            f"parts adding up to at most 100% ({SUM_ROUNDING_LIMIT:g} with rounding)")
+                        total = 100.0
                     out[code] = seen[(text, unit)] = (total, "")
             else:
                 out[code] = seen[(text, unit)] = parse_cell(text, unit)

@@ -256,12 +256,14 @@ def profile_for(kind, year, *, variant="final", header=()):
             rectypes=KS4_RECTYPES, notes=notes,
         )
     if kind == "absence":
-        # Persistent absence was 15% of sessions up to 2014/15, 10% since 2015/16 (renamed column).
+        # Persistent absence was 15% of sessions up to 2014/15, 10% since 2015/16: a different measure
+        # (PRODUCT.md), stored under its own code so no chart, trend or target joins the two.
         persistent = "PPERSABS15" if year <= 2014 else "PPERSABS10"
+        code = "abs_persistent_15" if year <= 2014 else "abs_persistent"
         return Profile(
             kind="absence", name=f"absence_{year}", label=f"Absence {year_label(year)}", year=year, layout="absence",
             key_columns=("LA", "ESTAB", "URN", "PERCTOT", persistent),
-            measures=(MeasureColumn("abs_overall", ("PERCTOT",)), MeasureColumn("abs_persistent", (persistent,))),
+            measures=(MeasureColumn("abs_overall", ("PERCTOT",)), MeasureColumn(code, (persistent,))),
         )
     if kind == "census":
         return Profile(

@@ -19,6 +19,7 @@ XLSX_MAX_MEMBERS = 500
 XLSX_MAX_RATIO = 200  # uncompressed / compressed for one member; real workbooks stay far below
 
 csv.field_size_limit(10 * 1024 * 1024)
+LINKED_ESTABLISHMENTS = "linked establishments"
 
 
 class ImportProblem(Exception):
@@ -65,6 +66,7 @@ class Table:
     encoding: str = "utf-8"
     format: str = "csv"
     index: dict = field(default_factory=dict)
+    overflow: dict = field(default_factory=dict)  # file row number -> extra linked-establishment fields
 
     def __post_init__(self):
         self.index = {}
@@ -197,12 +199,19 @@ def _shape(file_name, header, raw_rows, encoding, fmt):
         raise ImportProblem("the file is empty", file=file_name, row=1, expected="a header row and data rows")
     width = len(header)
     rows, numbers = [], []
+    # GIAS downloads whose last column is "Linked establishments" carry a school's second and later
+    # links in extra fields ("115961 Predecessor"): kept beside the row, never refused (PRODUCT.md).
+    links_last = normalise_name(header[-1]) == LINKED_ESTABLISHMENTS
+    overflow = {}
     for i, row in enumerate(raw_rows, start=2):
         if not row or not any(cell.strip() for cell in row):
             continue  # blank lines are not rows
         if len(row) < width:
             # DfE downloads often stop a row early: the missing trailing fields are empty.
             row = row + [""] * (width - len(row))
+        elif len(row) > width and links_last:
+            overflow[i] = [cell.strip() for cell in row[width:] if cell.strip()]
+            row = row[:width]
         elif len(row) > width:
             extra = row[width:]
             for j, cell in enumerate(extra):
@@ -219,7 +228,8 @@ def _shape(file_name, header, raw_rows, encoding, fmt):
     if not rows:
         raise ImportProblem("the file has a header but no data rows", file=file_name, row=2,
                             expected="at least one data row")
-    return Table(file_name=file_name, header=header, rows=rows, row_numbers=numbers, encoding=encoding, format=fmt)
+    return Table(file_name=file_name, header=header, rows=rows, row_numbers=numbers, encoding=encoding, format=fmt,
+                 overflow=overflow)
 
 
 def _read_xlsx(data, file_name):
