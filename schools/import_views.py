@@ -19,13 +19,6 @@ BACKGROUND_BYTES = getattr(settings, "IMPORT_BACKGROUND_BYTES", 2 * 1024 * 1024)
 BACKGROUND_ROWS = getattr(settings, "IMPORT_BACKGROUND_ROWS", 20000)
 
 
-WARNING_LABELS = {
-    "outside_partnership": "Rows for schools outside the partnership's local authorities (skipped)",
-    "not_in_register": "Rows for schools not in the register (skipped)",
-    "bad_value": "Values that could not be read (left empty)",
-    "unknown_phase": "Phases GIAS does not use (read as not applicable)",
-    "unknown_status": "Statuses GIAS does not use (read as open)",
-}
 
 
 @admin_only
@@ -61,8 +54,7 @@ def detail(request, pk):
     return render(request, "schools/imports/detail.html", {
         "record": record, "report": report,
         "running": record.status in (ImportRecord.Status.QUEUED, ImportRecord.Status.RUNNING),
-        "warning_counts": [(WARNING_LABELS.get(code, code.replace("_", " ").capitalize()), n)
-                           for code, n in sorted((report.get("warning_counts") or {}).items())],
+        "warning_lines": pipeline.warning_lines(report),
         "summary": sorted((report.get("summary") or {}).items()),
     })
 
@@ -80,6 +72,13 @@ def confirm(request, pk):
         record.save(update_fields=["status"])
         messages.info(request, f"{record.file_name} was not imported.")
         return redirect("imports:list")
+    if (record.report or {}).get("replace"):
+        if request.POST.get("replace") != "yes":
+            messages.error(request, "Tick 'Replace the final figures' to import a file that changes figures "
+                                    "already imported as final, or cancel the import.")
+            return redirect("imports:detail", pk=pk)
+        record.report = {**record.report, "replace_confirmed": True}
+        record.save(update_fields=["report"])
     if record.size > BACKGROUND_BYTES or record.rows_read > BACKGROUND_ROWS:
         from .tasks import run_import
 

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from . import profiles
+from . import profiles, year_checks
 from .profiles import CellError, ProfileError, parse_cell
 
 MAX_LISTED = 200
@@ -572,6 +572,8 @@ class PerformanceKind(Kind):
                      code="unknown_urn")
         plan.skip(len(unknown))
         matched = {urn: register[urn] for urn in urns if urn in register}
+        if profile.kind != "ofsted":
+            year_checks.check_prev_columns(ctx, recognised, parsed, matched, measure_ids)
         if urns and not matched:
             ctx.warn(None, "URN", "no schools of the partnership in this file", code="no_partnership_schools")
 
@@ -619,6 +621,9 @@ class PerformanceKind(Kind):
                 b.area, f"LA {b.la_code}") + (f" {b.phase}" if b.phase else "")
             plan.add(label, status, changes=changes, row=b.row, label=label)
 
+        if profile.kind != "ofsted":
+            names = {matched[u]: parsed.schools[u].name or f"URN {u}" for u in matched}
+            plan.replaces = year_checks.final_replacements(parsed.year, value_changes, bench_changes, names)
         ofsted_updates = []
         current_ofsted = load_existing(School.objects.all(), "id", ["ofsted_rating", "ofsted_date"],
                                        keys=[matched[u] for u in parsed.ofsted if u in matched]) if parsed.ofsted else {}

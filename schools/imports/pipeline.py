@@ -194,6 +194,8 @@ class Plan:
     rows: list = field(default_factory=list)
     payload: dict = field(default_factory=dict)
     summary: dict = field(default_factory=dict)  # extra figures for the report (e.g. trusts linked)
+    # Final figures the file would change: {year, year_label, count, examples}; needs a deliberate confirmation.
+    replaces: dict | None = None
 
     def add(self, key, status, *, changes=None, row=None, label=""):
         setattr(self, status, getattr(self, status) + 1)
@@ -490,6 +492,7 @@ def _report(table, kind, ctx, plan):
         "warnings_total": sum(ctx.warning_counts.values()),
         "errors": ctx.errors,
         "summary": plan.summary,
+        "replace": plan.replaces,
     }
 
 
@@ -546,7 +549,7 @@ def read_stored(record):
         return fh.read()
 
 
-def confirm(record, *, user=None, la_codes=None, _analysis=None, resume=False):
+def confirm(record, *, user=None, la_codes=None, _analysis=None, resume=False, replace=False):
     """Validate again against the database as it is now, then write in one short transaction.
 
     (`_analysis` is run_file's own validation of a moment ago, so a command validates once.)
@@ -567,6 +570,7 @@ def confirm(record, *, user=None, la_codes=None, _analysis=None, resume=False):
             table, kind, ctx, plan = _analyse(data, record.file_name, kind=record.kind or None,
                                               year=record.academic_year, record=record, user=user or record.user,
                                               la_codes=la_codes, low=0, high=80)
+        _refuse_unconfirmed_replace(record, plan, replace)
         _set_progress(record, 0.85)
         with transaction.atomic():
             written = kind.write(ctx, plan)
@@ -592,13 +596,25 @@ def confirm(record, *, user=None, la_codes=None, _analysis=None, resume=False):
     return record
 
 
-def run_file(data, file_name, *, kind=None, year=None, user=None, source="command", la_codes=None):
+def _refuse_unconfirmed_replace(record, plan, replace):
+    """Final figures are replaced only when asked (--replace, or the tick box on the preview page)."""
+    if plan.replaces and not (replace or (record.report or {}).get("replace_confirmed")):
+        from .year_checks import replace_text
+
+        raise ImportProblem(
+            replace_text(plan.replaces) + "; nothing was written", file=record.file_name,
+            expected="a deliberate confirmation to replace them (--replace on the command, or tick "
+                     "'Replace the final figures' on the preview page)",
+        )
+
+
+def run_file(data, file_name, *, kind=None, year=None, user=None, source="command", la_codes=None, replace=False):
     """Preview then confirm at once (commands, demo): validated once, then written. Returns the ImportRecord."""
     analysis = {}
     record = preview(data, file_name, kind=kind, year=year, user=user, source=source, la_codes=la_codes,
                      _keep=analysis)
     if record.status == ImportRecord.Status.PREVIEWED:
-        record = confirm(record, user=user, la_codes=la_codes, _analysis=analysis.get("result"))
+        record = confirm(record, user=user, la_codes=la_codes, _analysis=analysis.get("result"), replace=replace)
     return record
 
 
@@ -636,6 +652,44 @@ def summary_text(record):
     return "; ".join(parts)
 
 
+# One language for every kind's warnings: (one, many) sentences, {n} the count.
+WARNING_SENTENCES = {
+    "unknown_urn": ("1 row names a school not in the register", "{n} rows name schools not in the register"),
+    "outside_partnership": ("1 row is for a school outside the partnership's LAs",
+                            "{n} rows are for schools outside the partnership's LAs"),
+    "bad_value": ("1 value could not be read and was left empty", "{n} values could not be read and were left empty"),
+    "unknown_phase": ("1 row gives a phase GIAS does not use (read as not applicable)",
+                      "{n} rows give a phase GIAS does not use (read as not applicable)"),
+    "unknown_status": ("1 row gives a status GIAS does not use (read as open)",
+                       "{n} rows give a status GIAS does not use (read as open)"),
+    "closed_no_values": ("1 row is a closed school with no figures", "{n} rows are closed schools with no figures"),
+    "duplicate_summary_row": ("1 summary row repeats an earlier one (the first is used)",
+                              "{n} summary rows repeat an earlier one (the first is used)"),
+    "final_kept": ("1 figure already came from a final file and was kept",
+                   "{n} figures already came from a final file and were kept"),
+    "no_partnership_schools": ("no schools of the partnership in this file", "no schools of the partnership in this file"),
+    "trust_not_in_register": ("1 row names a trust not in the register", "{n} rows name trusts not in the register"),
+}
+WARNING_SENTENCES["not_in_register"] = WARNING_SENTENCES["unknown_urn"]
+
+
+def warning_lines(report):
+    """ "23 rows name schools not in the register (first 10 listed)", one line per kind of warning."""
+    listed = {}
+    for w in report.get("warnings") or ():
+        listed[w.get("code")] = listed.get(w.get("code"), 0) + 1
+    lines = []
+    for code, n in (report.get("warning_counts") or {}).items():
+        one, many = WARNING_SENTENCES.get(code, ("1 warning: " + code.replace("_", " "),
+                                                 "{n} warnings: " + code.replace("_", " ")))
+        line = (one if n == 1 else many).format(n=f"{n:,}")
+        shown = listed.get(code, 0)
+        if shown and shown < n:
+            line += f" (first {shown:,} listed)"
+        lines.append(line)
+    return lines
+
+
 def report_lines(record):
     """Plain-text report for commands."""
     r = record.report or {}
@@ -647,8 +701,12 @@ def report_lines(record):
             lines.append(f"  also: {p.get('text')}")
         return lines
     lines.append(f"  {record.message}")
-    for code, count in (r.get("warning_counts") or {}).items():
-        lines.append(f"  warning {code}: {count:,}")
+    for line in warning_lines(r):
+        lines.append(f"  warning: {line}")
+    if r.get("replace"):
+        from .year_checks import replace_text
+
+        lines.append(f"  {replace_text(r['replace'])}")
     for key, value in (r.get("summary") or {}).items():
         lines.append(f"  {key.replace('_', ' ')}: {value}")
     return lines

@@ -480,7 +480,12 @@ def recognise(header, file_name="", kind=None, year=None):
                 column=year_column(kind, header),
             )
         if name_year is not None and name_year != year:
-            warnings.append(f"the file name says {year_label(name_year)} but {year_label(year)} was chosen")
+            # The header, then the file name, then the user (PRODUCT.md): a year the name contradicts is refused.
+            raise ProfileError(
+                f"the file name says {year_label(name_year)}, not {year_label(year)} as chosen",
+                f"the year in the file name ({year_label(name_year)}), or a file named for {year_label(year)}",
+                column="header",
+            )
     elif header_year is not None:
         if name_year is not None and name_year != header_year:
             raise ProfileError(

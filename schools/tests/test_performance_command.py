@@ -24,7 +24,7 @@ def test_it_imports_files_and_reports_what_it_did():
     text = out.getvalue()
     assert "dfe_ptables_2023-24_919_hertfordshire_abs.csv: Imported as Absence" in text
     assert "no schools of the partnership in this file" in text
-    assert "warning unknown_urn: 512" in text
+    assert "warning: 512 rows name schools not in the register (first 200 listed)" in text
     assert Benchmark.objects.filter(year=2023, la_code="919").count() == 6
     assert ImportRecord.objects.filter(source="command", status=ImportRecord.Status.DONE).count() == 2
 

@@ -163,7 +163,16 @@ def test_a_newer_file_for_the_same_year_replaces_values_and_keeps_the_history(su
     old_line = next(line for line in data.split(b"\r\n") if b",145543," in line)
     new_line = old_line.replace(b",78%,", b",80%,", 1)
     assert new_line != old_line
-    second = import_bytes(data.replace(old_line, new_line), "dfe_ptables_2018-19_936_surrey_ks2final_revised.csv")
+    revised = data.replace(old_line, new_line)
+    # Final figures already imported: without a deliberate confirmation nothing is written.
+    before = fingerprint()
+    refused = import_bytes(revised, "dfe_ptables_2018-19_936_surrey_ks2final_revised.csv")
+    assert refused.status == ImportRecord.Status.REFUSED
+    assert "would change 1 figures already imported as final for 2018/19" in refused.message
+    assert "Wyke Primary School: 78 to 80" in refused.message
+    assert refused.report["replace"]["count"] == 1
+    assert fingerprint() == before
+    second = import_bytes(revised, "dfe_ptables_2018-19_936_surrey_ks2final_revised.csv", replace=True)
     assert second.status == ImportRecord.Status.DONE, second.message
     assert second.report["changed"] == 1 and second.rows_written == 1
     assert value(145543, "ks2_rwm_exp", 2018).value == 80.0

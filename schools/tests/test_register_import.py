@@ -212,7 +212,7 @@ def test_the_command_imports_in_kind_order_and_prints_the_report(surrey, capsys)
     call_command("import_gias", str(GROUP_LINKS_2019), str(SURREY), la_codes="936")
     out = capsys.readouterr().out
     assert out.index(SURREY.name) < out.index(GROUP_LINKS_2019.name)
-    assert "590 rows read" in out and "outside_partnership" in out
+    assert "590 rows read" in out and "rows are for schools outside the partnership's LAs" in out
     assert TrustLink.objects.exists()
 
 

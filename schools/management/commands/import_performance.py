@@ -22,8 +22,11 @@ class Command(BaseCommand):
         parser.add_argument("--kind", choices=(*KINDS, "ks4_mats", "school_information"),
                             help="The kind of every file given")
         parser.add_argument("--year", type=int, help="Academic year by its start: 2018 = 2018/19")
+        parser.add_argument("--replace", action="store_true",
+                            help="Replace figures already imported as final for the year (without it such a file "
+                                 "is refused and nothing is written)")
 
-    def handle(self, *args, files, kind=None, year=None, **options):
+    def handle(self, *args, files, kind=None, year=None, replace=False, **options):
         refused = []
         for name in files:
             path = Path(name)
@@ -32,7 +35,7 @@ class Command(BaseCommand):
                 self.stderr.write(refused[-1])
                 continue
             # Each file is its own import (own record and transaction); one refusal does not stop the rest.
-            record = run_path(path, kind=kind, year=year, source="command")
+            record = run_path(path, kind=kind, year=year, source="command", replace=replace)
             for line in report_lines(record):
                 self.stdout.write(line)
             if record.status != ImportRecord.Status.DONE:
