@@ -219,6 +219,8 @@ class MeasureRating(models.Model):
     rule = models.CharField(max_length=200, blank=True, help_text="The rule that fired, or why not rated")
     trend = models.BooleanField(default=False)
     core = models.BooleanField(default=True)
+    # The academic year the value is from: each kind of file (KS2, KS4, absence) its own latest year.
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["school_rating", "measure_code"])]

@@ -17,6 +17,9 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import NamedTuple
 
+from .rating_years import RatingYears, rating_years, year_label  # noqa: F401 - re-exported for callers
+from .report_cards import ReportCardFacts, ReportCardRule, ReportCardRuleError  # noqa: F401 - re-exported
+
 
 class RatingError(ValueError):
     """A rating cannot be computed with what was given."""
@@ -77,33 +80,37 @@ class MeasureInfo:
     label: str  # as reasons write it: "KS2 RWM"
     polarity: Polarity
     unit: str  # "percent" or "score"
+    kind: str = ""  # the kind of file it comes from: each kind is rated on its own latest year
 
 
 # Every agreed measure code with its polarity. A code not here is an error, not a guess.
 MEASURES = {
     m.code: m
     for m in (
-        MeasureInfo("ks2_rwm_exp", "KS2 RWM", Polarity.HIGHER, "percent"),
-        MeasureInfo("ks2_rwm_high", "KS2 RWM higher standard", Polarity.HIGHER, "percent"),
-        MeasureInfo("ks2_read_prog", "KS2 reading progress", Polarity.HIGHER, "score"),
-        MeasureInfo("ks2_writ_prog", "KS2 writing progress", Polarity.HIGHER, "score"),
-        MeasureInfo("ks2_mat_prog", "KS2 maths progress", Polarity.HIGHER, "score"),
-        MeasureInfo("ks2_dis_rwm_exp", "KS2 disadvantaged RWM", Polarity.HIGHER, "percent"),
-        MeasureInfo("ks4_att8", "KS4 Attainment 8", Polarity.HIGHER, "score"),
-        MeasureInfo("ks4_p8", "KS4 Progress 8", Polarity.HIGHER, "score"),
-        MeasureInfo("ks4_basics_95", "KS4 grade 5+ English and maths", Polarity.HIGHER, "percent"),
-        MeasureInfo("ks4_ebacc_aps", "KS4 EBacc APS", Polarity.HIGHER, "score"),
-        MeasureInfo("abs_overall", "overall absence", Polarity.LOWER, "percent"),
-        MeasureInfo("abs_persistent", "persistent absence", Polarity.LOWER, "percent"),
-        MeasureInfo("suspension_rate", "suspension rate", Polarity.LOWER, "percent"),
-        MeasureInfo("perm_exclusion_rate", "permanent exclusion rate", Polarity.LOWER, "percent"),
-        MeasureInfo("pupils", "pupils", Polarity.NONE, "count"),
-        MeasureInfo("fsm_percent", "FSM", Polarity.NONE, "percent"),
-        MeasureInfo("sen_percent", "SEN", Polarity.NONE, "percent"),
-        MeasureInfo("eal_percent", "EAL", Polarity.NONE, "percent"),
+        MeasureInfo("ks2_rwm_exp", "KS2 RWM", Polarity.HIGHER, "percent", "ks2"),
+        MeasureInfo("ks2_rwm_high", "KS2 RWM higher standard", Polarity.HIGHER, "percent", "ks2"),
+        MeasureInfo("ks2_read_prog", "KS2 reading progress", Polarity.HIGHER, "score", "ks2"),
+        MeasureInfo("ks2_writ_prog", "KS2 writing progress", Polarity.HIGHER, "score", "ks2"),
+        MeasureInfo("ks2_mat_prog", "KS2 maths progress", Polarity.HIGHER, "score", "ks2"),
+        MeasureInfo("ks2_dis_rwm_exp", "KS2 disadvantaged RWM", Polarity.HIGHER, "percent", "ks2"),
+        MeasureInfo("ks4_att8", "KS4 Attainment 8", Polarity.HIGHER, "score", "ks4"),
+        MeasureInfo("ks4_p8", "KS4 Progress 8", Polarity.HIGHER, "score", "ks4"),
+        MeasureInfo("ks4_basics_95", "KS4 grade 5+ English and maths", Polarity.HIGHER, "percent", "ks4"),
+        MeasureInfo("ks4_ebacc_aps", "KS4 EBacc APS", Polarity.HIGHER, "score", "ks4"),
+        MeasureInfo("abs_overall", "overall absence", Polarity.LOWER, "percent", "absence"),
+        MeasureInfo("abs_persistent", "persistent absence", Polarity.LOWER, "percent", "absence"),
+        # Persistent absence at the 15% threshold (to 2014/15) is a different measure, never one series.
+        MeasureInfo("abs_persistent_15", "persistent absence (15% threshold)", Polarity.LOWER, "percent", "absence"),
+        MeasureInfo("suspension_rate", "suspension rate", Polarity.LOWER, "percent", "suspensions"),
+        MeasureInfo("perm_exclusion_rate", "permanent exclusion rate", Polarity.LOWER, "percent", "suspensions"),
+        MeasureInfo("pupils", "pupils", Polarity.NONE, "count", "census"),
+        MeasureInfo("fsm_percent", "FSM", Polarity.NONE, "percent", "census"),
+        MeasureInfo("sen_percent", "SEN", Polarity.NONE, "percent", "census"),
+        MeasureInfo("eal_percent", "EAL", Polarity.NONE, "percent", "census"),
         # Ofsted report cards (from November 2025): shown, not banded, until a partnership sets a rule.
         *(
-            MeasureInfo(f"ofsted_rc_{area}", f"Ofsted report card: {area.replace('_', ' ')}", Polarity.NONE, "grade")
+            MeasureInfo(f"ofsted_rc_{area}", f"Ofsted report card: {area.replace('_', ' ')}", Polarity.NONE, "grade",
+                        "ofsted")
             for area in (
                 "safeguarding",
                 "inclusion",
@@ -213,6 +220,8 @@ class RuleSet:
     trend_years: int = 3  # below the comparator this many years with data running: flag
     inspection_age_years: int = 5
     neighbours: tuple = ()  # LA codes of the statistical neighbours
+    # The report-card row (inspections from November 2025); None: report cards shown, not banded.
+    report_card: ReportCardRule | None = None
 
     def __post_init__(self):
         self.validate()
@@ -281,6 +290,7 @@ class RuleSet:
             "trend_years": self.trend_years,
             "inspection_age_years": self.inspection_age_years,
             "neighbours": list(self.neighbours),
+            "report_card": self.report_card.to_dict() if self.report_card else None,
         }
 
     @classmethod
@@ -320,9 +330,12 @@ class RuleSet:
                 trend_years=data["trend_years"],
                 inspection_age_years=data["inspection_age_years"],
                 neighbours=tuple(data.get("neighbours", ())),
+                report_card=ReportCardRule.from_dict(data.get("report_card")),
             )
         except (KeyError, TypeError) as exc:
             raise IncompleteRuleSet(f"the rule set is missing {exc}") from None
+        except ReportCardRuleError as exc:
+            raise IncompleteRuleSet(str(exc)) from None
 
     @property
     def core_codes(self):
@@ -344,7 +357,7 @@ def default_rule_set(year):
         MeasureRule("abs_overall", england, amber_width=1, phases=every, by_phase=True),
         MeasureRule("abs_persistent", england, amber_width=3, phases=every, by_phase=True),
     ]
-    return RuleSet(year=year, rules={r.measure: r for r in rules})
+    return RuleSet(year=year, rules={r.measure: r for r in rules}, report_card=ReportCardRule())
 
 
 DEFAULT_CORE_CODES = (
@@ -399,7 +412,7 @@ class SchoolFacts:
     la_code: str = ""
     ofsted_outcome: str = ""  # latest graded overall outcome as the register writes it
     ofsted_date: dt.date | None = None
-    report_card: str = ""  # report-card outcome: shown, not banded
+    report_card: ReportCardFacts | None = None  # the latest report card (from November 2025), if any
 
 
 class Figure(NamedTuple):
@@ -494,6 +507,7 @@ class MeasureResult:
     rule: str = ""  # the rule that fired, or why the measure is not rated
     trend: bool = False
     core: bool = True
+    year: int | None = None  # the academic year the value is from (each kind its own latest year)
 
     @property
     def rated(self):
@@ -506,7 +520,8 @@ class MeasureResult:
         comp = self.comparator_name
         if self.comparator is not None and comp != _num(self.comparator):
             comp = f"{_num(self.comparator)}{unit} {comp}"
-        return f"{info.label} {_num(self.value)}{unit} vs {comp}"
+        when = f" ({year_label(self.year)})" if self.year is not None else ""
+        return f"{info.label} {_num(self.value)}{unit} vs {comp}{when}"
 
 
 NOT_FOR_PHASE = "not a measure for this school's phase"
@@ -569,7 +584,7 @@ def _rate_measure(rule, school, history, year, ctx):
     comparator = series.get(year) or ctx.comparator(rule, school, year, series)
     trend = _trend(rule, school, history, ctx, series) if history else False
     result = MeasureResult(
-        code, Band.NOT_RATED, None, "", None, comparator.value, comparator.name, "", trend, rule.core
+        code, Band.NOT_RATED, None, "", None, comparator.value, comparator.name, "", trend, rule.core, year
     )
     if figure is None:
         result.rule = "no value for the year"
@@ -681,20 +696,21 @@ def group_figures(figures, year):
 
 
 def rate_school(rule_set, school, figures, year, comparators, rating_date, _ctx=None, *, grouped=False):
-    """Rate one school for one academic year. figures: {(measure, year): Figure}, or already grouped by
-    measure (grouped=True: {measure: [(year, Figure), ...] newest first, none after `year`})."""
+    """Rate one school. figures: {(measure, year): Figure}, or already grouped by measure (grouped=True:
+    {measure: [(year, Figure), ...] newest first}). year: one academic year for every measure, or a
+    RatingYears (each measure on the latest year of its own kind of file; stale kinds not rated)."""
     ctx = _ctx or _Context(rule_set, comparators)
-    by_measure = figures if grouped else group_figures(figures, year)
-    results = [
-        _rate_measure(rule, school, by_measure.get(rule.measure, ()), year, ctx) for rule in rule_set.rules.values()
-    ]
-    ofsted_band = rule_set.ofsted.band(school.ofsted_outcome)
+    years = year if isinstance(year, RatingYears) else RatingYears.same(year)
+    by_measure = figures if grouped else group_figures(figures, years.newest)
+    results = [_rate_on_own_year(rule, school, by_measure.get(rule.measure, ()), years, ctx)
+               for rule in rule_set.rules.values()]
+    ofsted = ofsted_result(rule_set, school)
     red = [m for m in results if m.core and m.band is Band.RED]
     amber = [m for m in results if m.core and m.band is Band.AMBER]
-    anything_rated = ofsted_band is not Band.NOT_RATED or any(m.rated for m in results)
-    priority = priority_for(ofsted_band, len(red), len(amber), anything_rated, rule_set.thresholds)
-    aged = ofsted_band is not Band.NOT_RATED and inspection_age_flag(
-        school.ofsted_date, rating_date, rule_set.inspection_age_years
+    anything_rated = ofsted.band is not Band.NOT_RATED or any(m.rated for m in results)
+    priority = priority_for(ofsted.band, len(red), len(amber), anything_rated, rule_set.thresholds)
+    aged = ofsted.band is not Band.NOT_RATED and inspection_age_flag(
+        ofsted.date, rating_date, rule_set.inspection_age_years
     )
     flags = [
         f"trend: {measure_info(m.measure).label} worse than {m.comparator_name} in each of the last "
@@ -706,38 +722,81 @@ def rate_school(rule_set, school, figures, year, comparators, rating_date, _ctx=
         flags.append(f"inspection over {rule_set.inspection_age_years} years ago")
     return SchoolResult(
         key=school.key,
-        year=year,
+        year=years.newest,
         priority=priority,
-        reasons=reasons_text(priority, ofsted_band, school.ofsted_outcome, red, amber, school.report_card),
+        reasons=reasons_text(priority, ofsted, red, amber),
         measures=tuple(results),
-        ofsted_band=ofsted_band,
-        ofsted_outcome=school.ofsted_outcome,
-        ofsted_date=school.ofsted_date,
+        ofsted_band=ofsted.band,
+        ofsted_outcome=ofsted.outcome,
+        ofsted_date=ofsted.date,
         inspection_age_flag=aged,
-        report_card=school.report_card,
+        report_card=ofsted.phrase if ofsted.report_card else "",
         flags=tuple(flags),
     )
 
 
-def reasons_text(priority, ofsted_band, ofsted_outcome, red, amber, report_card=""):
-    """ "P1: Ofsted inadequate; 3 red core measures: KS2 RWM 48% vs 65% national, ..."."""
+def _rate_on_own_year(rule, school, history, years, ctx):
+    if not (rule.phases & school.phases):
+        return MeasureResult(rule.measure, Band.NOT_RATED, rule=NOT_FOR_PHASE, core=rule.core)
+    year, stale = years.for_kind(rule.info.kind)
+    if year is None:
+        return MeasureResult(rule.measure, Band.NOT_RATED, rule=stale, core=rule.core)
+    if history and history[0][0] > year:
+        history = [item for item in history if item[0] <= year]
+    return _rate_measure(rule, school, history, year, ctx)
+
+
+@dataclass(frozen=True)
+class OfstedResult:
+    band: Band
+    outcome: str = ""  # as the register writes it, or "Report card"
+    date: dt.date | None = None
+    phrase: str = ""  # for the reasons: "Ofsted requires improvement (inspected 2023/24)"
+    report_card: bool = False
+
+
+def academic_year_of(day):
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def ofsted_result(rule_set, school):
+    """The latest of the two scales, rated by its own row; never mixed or converted (PRODUCT.md)."""
+    card = school.report_card
+    if card is not None and (school.ofsted_date is None or card.inspected >= school.ofsted_date):
+        when = year_label(academic_year_of(card.inspected))
+        if rule_set.report_card is None:
+            return OfstedResult(Band.NOT_RATED, "Report card", card.inspected,
+                                f"Ofsted report card ({when}) shown, not banded: the rule set has no report-card row",
+                                True)
+        try:
+            word, fired = rule_set.report_card.band(card)
+        except ReportCardRuleError as exc:
+            raise RatingError(str(exc)) from None
+        band = Band(word)
+        phrase = f"Ofsted report card ({when})" + (": " + ", ".join(fired) if fired else "")
+        return OfstedResult(band, "Report card", card.inspected, phrase, True)
+    band = rule_set.ofsted.band(school.ofsted_outcome)
+    outcome = school.ofsted_outcome.strip().lower()
+    phrase = f"Ofsted {outcome}" + (" (inadequate)" if band is Band.RED and outcome != "inadequate" else "")
+    if school.ofsted_date is not None:
+        phrase += f", inspected {year_label(academic_year_of(school.ofsted_date))}"
+    return OfstedResult(band, school.ofsted_outcome, school.ofsted_date, phrase)
+
+
+def reasons_text(priority, ofsted, red, amber):
+    """ "P1: Ofsted inadequate, inspected 2017/18; 3 red core measures: KS2 RWM 48% vs 65% national (2018/19), ..."."""
     if priority is Priority.NOT_RATED:
         text = "Not rated: no rated measure and no Ofsted outcome"
-        return text + (f"; report card: {report_card} (shown, not banded)" if report_card else "")
+        return text + (f"; {ofsted.phrase}" if ofsted.report_card else "")
     parts = []
-    if ofsted_band in (Band.RED, Band.AMBER):
-        outcome = ofsted_outcome.strip().lower()
-        parts.append(
-            f"Ofsted {outcome}" + (" (inadequate)" if ofsted_band is Band.RED and outcome != "inadequate" else "")
-        )
+    if ofsted.band in (Band.RED, Band.AMBER) or (ofsted.report_card and ofsted.band is Band.NOT_RATED):
+        parts.append(ofsted.phrase)
     for measures, word in ((red, "red"), (amber, "amber")):
         if measures:
             noun = "measure" if len(measures) == 1 else "measures"
             parts.append(f"{len(measures)} {word} core {noun}: " + ", ".join(m.phrase() for m in measures))
-    if not parts:
+    if not parts or parts == [ofsted.phrase] and ofsted.band is Band.NOT_RATED:
         parts.append("no red or amber core measures")
-    if report_card:
-        parts.append(f"report card: {report_card} (shown, not banded)")
     return f"P{priority.value}: " + "; ".join(parts)
 
 

@@ -7,13 +7,13 @@ import io
 import json
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from schools.models import Benchmark, Governance, Measure, School, Value
+from schools.models import Benchmark, Governance, Measure, ReportCard, School, Value
 
 from . import ratings
 from .models import CurrentRun, MeasureRating, RatingRun, RuleSet, SchoolRating
@@ -33,6 +33,7 @@ class Computed:
     rule_set: RuleSet
     schools: list  # School rows (id, urn, name) in rating order
     results: list  # ratings.SchoolResult, key = school id
+    years: ratings.RatingYears | None = None  # each kind's year (the run's year is the newest)
 
 
 def core_codes():
@@ -40,16 +41,23 @@ def core_codes():
     return set(ratings.DEFAULT_CORE_CODES) | set(Measure.objects.filter(is_core=True).values_list("code", flat=True))
 
 
+def latest_years(upto=None):
+    """Each kind's latest academic year with a core measure imported (KS2, KS4, absence...), as the
+    engine's RatingYears; None when no core measure was imported. upto: as of an earlier year."""
+    values = Value.objects.filter(measure__code__in=core_codes(), school__in=School.objects.rated_scope())
+    if upto is not None:
+        values = values.filter(year__lte=upto)
+    by_kind = dict(values.values_list("measure__kind").annotate(y=Max("year")).values_list("measure__kind", "y"))
+    return ratings.rating_years(by_kind)
+
+
 def latest_year():
-    """The latest academic year for which any core measure was imported (no carry-forward)."""
-    return (
-        Value.objects.filter(measure__code__in=core_codes())
-        .filter(school__in=School.objects.rated_scope())
-        .aggregate(y=Max("year"))["y"]
-    )
+    """The newest academic year for which any core measure was imported: the run's label."""
+    years = latest_years()
+    return years.newest if years else None
 
 
-def school_facts(school):
+def school_facts(school, report_card=None):
     phases, absence_phase = ratings.classify_school(
         school.phase_name or school.phase,
         school.type_name,
@@ -62,14 +70,31 @@ def school_facts(school):
         la_code=school.la_code,
         ofsted_outcome=school.ofsted_rating,
         ofsted_date=school.ofsted_date,
+        report_card=report_card,
     )
 
 
+def report_cards(school_ids=None):
+    """{school id: ratings.ReportCardFacts} of the latest report cards (inspections from November 2025)."""
+    cards = ReportCard.objects.all() if school_ids is None else ReportCard.objects.filter(school_id__in=school_ids)
+    return {
+        school_id: ratings.ReportCardFacts(
+            inspected=inspected, grades=tuple((a, g) for a, g, _ in areas), category_of_concern=concern)
+        for school_id, inspected, areas, concern in cards.values_list(
+            "school_id", "inspected_on", "areas", "category_of_concern").iterator()
+    }
+
+
 def compute(year=None, rule_set=None, rating_date=None):
-    """Rate every school in scope without writing anything (runs and rule-set previews share it)."""
-    year = year or latest_year()
-    if year is None:
+    """Rate every school in scope without writing anything (runs and rule-set previews share it).
+
+    Each measure is rated on the latest year of its own kind of file (up to `year` when given)."""
+    years = latest_years(upto=year)
+    if years is None and year is not None:
+        years = ratings.RatingYears(newest=year)  # a chosen year with nothing imported up to it
+    if years is None:
         raise NothingToRate("No core measure has been imported yet, so there is no year to rate.")
+    year = years.newest
     rule_set = rule_set or RuleSet.objects.for_year(year)
     if rule_set is None:
         raise NothingToRate("No rule set is live. An admin makes one live on the rule sets page.")
@@ -94,7 +119,7 @@ def compute(year=None, rule_set=None, rating_date=None):
         # Trend flags look back over the last years with data; a window of trend_years + 4 covers gaps
         # such as the years with no KS2 results (2019/20 and 2020/21).
         Value.objects.filter(
-            measure_id__in=list(measures), year__lte=year, year__gte=year - engine_rules.trend_years - 4
+            measure_id__in=list(measures), year__lte=year, year__gte=years.oldest - engine_rules.trend_years - 4
         )
         .order_by("-school_id", "-measure_id", "-year")
         .values_list("school_id", "measure_id", "year", "value", "marker", "cohort")
@@ -119,16 +144,18 @@ def compute(year=None, rule_set=None, rating_date=None):
             measure_id__in=list(measures), year__lte=year, area__in=["england", "la"]
         ).values_list("area", "la_code", "measure_id", "year", "phase", "value", "marker")
     )
+    cards = report_cards()
     facts = [_naming_the_school(s, school_facts, s) for s in schools]
+    facts = [replace(f, report_card=cards[f.key]) if f.key in cards else f for f in facts]
     try:
-        results = ratings.rate_all(engine_rules, facts, figures, year, comparators, rating_date, grouped=True)
+        results = ratings.rate_all(engine_rules, facts, figures, years, comparators, rating_date, grouped=True)
     except Exception:
         # Rate again one school at a time, only to say whose data raised (issue 6: the error names the school).
         for s, fact in zip(schools, facts, strict=True):
-            _naming_the_school(s, _rate_grouped, engine_rules, fact, figures.get(fact.key, {}), year,
+            _naming_the_school(s, _rate_grouped, engine_rules, fact, figures.get(fact.key, {}), years,
                                comparators, rating_date)
         raise
-    return Computed(year=year, rule_set=rule_set, schools=schools, results=results)
+    return Computed(year=year, rule_set=rule_set, schools=schools, results=results, years=years)
 
 
 def _rate_grouped(*args):
@@ -224,6 +251,7 @@ def write_results(run, computed, previous):
             m.rule[:200],
             m.trend,
             m.core,
+            m.year,
         )
         for result in computed.results
         for m in result.measures
@@ -264,6 +292,7 @@ MEASURE_FIELDS = (
     "rule",
     "trend",
     "core",
+    "year",
 )
 
 

@@ -341,13 +341,6 @@ def test_it_maps_ofsted_outcomes_as_the_register_writes_them(outcome, band):
     assert ratings.OfstedRule().band(outcome) is band
 
 
-def test_it_shows_a_report_card_outcome_without_banding_it():
-    result = rate({}, school(ofsted="", report_card="Expected standard"))
-    assert result.ofsted_band is Band.NOT_RATED
-    assert result.priority is Priority.NOT_RATED
-    assert "report card: Expected standard (shown, not banded)" in result.reasons
-
-
 @pytest.mark.parametrize(
     "date,flag",
     [(dt.date(2014, 10, 31), True), (dt.date(2014, 11, 1), False), (dt.date(2018, 1, 1), False), (None, False)],
@@ -459,13 +452,13 @@ def test_it_writes_the_reasons_with_values_and_comparators():
     )
     assert result.priority is Priority.P1
     assert result.reasons == (
-        "P1: Ofsted requires improvement; 3 red core measures: KS2 RWM 48% vs 65% national, "
-        "KS2 reading progress -2.5 vs 0, KS2 writing progress -3.25 vs 0; "
-        "2 amber core measures: KS2 maths progress -1 vs 0, overall absence 4.5% vs 4% national"
+        "P1: Ofsted requires improvement; 3 red core measures: KS2 RWM 48% vs 65% national (2018/19), "
+        "KS2 reading progress -2.5 vs 0 (2018/19), KS2 writing progress -3.25 vs 0 (2018/19); "
+        "2 amber core measures: KS2 maths progress -1 vs 0 (2018/19), overall absence 4.5% vs 4% national (2018/19)"
     )
     inadequate = rate({"ks2_rwm_exp": 48.0}, school(ofsted="Special Measures"))
     assert inadequate.reasons == (
-        "P1: Ofsted special measures (inadequate); 1 red core measure: KS2 RWM 48% vs 65% national"
+        "P1: Ofsted special measures (inadequate); 1 red core measure: KS2 RWM 48% vs 65% national (2018/19)"
     )
     green = rate(GREEN_VALUES, school(ofsted="Good"))
     assert green.reasons == "P3: no red or amber core measures"

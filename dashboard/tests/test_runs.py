@@ -33,8 +33,8 @@ def test_it_rates_every_school_and_makes_the_run_current():
     assert CurrentRun.get() == run
     assert (rating(p1).priority, rating(p2).priority, rating(p3).priority) == ("1", "2", "3")
     assert rating(p1).reasons == (
-        "P1: 3 red core measures: KS2 RWM 48% vs 65% national, KS2 reading progress -2.5 vs 0, "
-        "KS2 writing progress -3 vs 0"
+        "P1: 3 red core measures: KS2 RWM 48% vs 65% national (2018/19), KS2 reading progress -2.5 vs 0 (2018/19), "
+        "KS2 writing progress -3 vs 0 (2018/19)"
     )
     assert rating(p2).reasons == "P2: Ofsted requires improvement"
     assert run.schools_rated == 3 and run.schools_considered == 3
@@ -60,13 +60,18 @@ def test_it_does_not_rate_schools_outside_the_partnerships_open_state_funded_sch
     assert rated == {"Red Lane Primary", "Amber Road Primary", "Green Park Primary"}
 
 
-def test_the_rating_year_is_the_latest_with_a_core_value_and_nothing_is_carried_forward():
+def test_each_kind_is_rated_on_its_own_latest_year_and_nothing_is_carried_forward_within_it():
     p1, p2, p3 = f.three_priorities(year=2017)
-    f.values(p3, 2018, abs_overall=3.0)  # only absence published for 2018
+    f.values(p3, 2018, abs_overall=3.0)  # absence published for 2018; KS2's latest year is still 2017
     run = runs.run_ratings()
-    assert run.year == 2018
-    # P1's 2017 attainment is not carried forward into 2018: nothing rated but Ofsted (Good).
-    assert rating(p1).priority == "3"
+    assert run.year == 2018  # the run is labelled with the newest year
+    # KS2 is rated on its own latest year: a newer absence year never leaves primaries unrated.
+    assert rating(p1).priority == "1"
+    assert MeasureRating.objects.get(school_rating=rating(p1), measure_code="ks2_rwm_exp").year == 2017
+    assert "KS2 RWM 48% vs 65% national (2017/18)" in rating(p1).reasons
+    # Once KS2 2018 exists, P1's 2017 figure is not carried forward into it.
+    f.values(p3, 2018, ks2_rwm_exp=80.0)
+    runs.run_ratings()
     assert rating(p1).bands["ks2_rwm_exp"] == "not_rated"
     assert runs.run_ratings(year=2017).year == 2017
     assert rating(p1).priority == "1"

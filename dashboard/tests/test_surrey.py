@@ -96,8 +96,8 @@ def test_holland_junior_school_by_hand(surrey):
         "amber", "red", "red"]  # -0.2, -3.7, -2.6
     assert rating(urn, run).priority == "1"  # three red core measures
     assert rating(urn, run).reasons == (
-        "P1: 3 red core measures: KS2 RWM 59% vs 65% national, KS2 writing progress -3.7 vs 0, "
-        "KS2 maths progress -2.6 vs 0; 1 amber core measure: KS2 reading progress -0.2 vs 0"
+        "P1: 3 red core measures: KS2 RWM 59% vs 65% national (2018/19), KS2 writing progress -3.7 vs 0 (2018/19), "
+        "KS2 maths progress -2.6 vs 0 (2018/19); 1 amber core measure: KS2 reading progress -0.2 vs 0 (2018/19)"
     )
     # Below national in each of the three years: 2016/17, 2017/18 and 2018/19.
     earlier = [number(row(PERFORMANCE / f"dfe_ptables_{y}_936_surrey_ks2final.csv", urn)["PTRWM_EXP"])
@@ -113,8 +113,8 @@ def test_manorcroft_primary_sits_on_the_amber_edge(surrey):
     assert [number(r[c]) for c in ("READPROG", "WRITPROG", "MATPROG")] == [0.7, -0.1, -0.2]
     assert rating(urn, run).priority == "2"  # three amber core measures
     assert rating(urn, run).reasons == (
-        "P2: 3 amber core measures: KS2 RWM 60% vs 65% national, KS2 writing progress -0.1 vs 0, "
-        "KS2 maths progress -0.2 vs 0"
+        "P2: 3 amber core measures: KS2 RWM 60% vs 65% national (2018/19), KS2 writing progress -0.1 vs 0 (2018/19), "
+        "KS2 maths progress -0.2 vs 0 (2018/19)"
     )
 
 
@@ -140,8 +140,8 @@ def test_the_warwick_school_by_hand(surrey):
     assert School.objects.get(urn=urn).ofsted_rating == "Requires improvement"
     assert school_rating.priority == "1"
     assert school_rating.reasons == (
-        "P1: Ofsted requires improvement; 3 red core measures: KS4 Attainment 8 38.9 vs 46.7 national, "
-        "KS4 Progress 8 -0.51 vs 0, KS4 grade 5+ English and maths 28% vs 43% national"
+        "P1: Ofsted requires improvement, inspected 2018/19; 3 red core measures: KS4 Attainment 8 38.9 vs 46.7 national (2018/19), "
+        "KS4 Progress 8 -0.51 vs 0 (2018/19), KS4 grade 5+ English and maths 28% vs 43% national (2018/19)"
     )
 
 
@@ -154,8 +154,8 @@ def test_oakwood_school_by_hand(surrey):
     assert measure(urn, "ks4_basics_95", run).band == "red"  # 37 < 43 - 5
     assert rating(urn, run).priority == "2"
     assert rating(urn, run).reasons == (
-        "P2: 1 red core measure: KS4 grade 5+ English and maths 37% vs 43% national; 2 amber core measures: "
-        "KS4 Attainment 8 46.2 vs 46.7 national, KS4 Progress 8 -0.08 vs 0"
+        "P2: 1 red core measure: KS4 grade 5+ English and maths 37% vs 43% national (2018/19); 2 amber core measures: "
+        "KS4 Attainment 8 46.2 vs 46.7 national (2018/19), KS4 Progress 8 -0.08 vs 0 (2018/19)"
     )
 
 
@@ -165,4 +165,4 @@ def test_a_special_school_is_not_rated_on_attainment(surrey):
     school_rating = rating(urn, run)
     assert "ks4_att8" not in school_rating.bands and "ks2_rwm_exp" not in school_rating.bands
     assert school_rating.priority == "2"  # from Ofsted alone
-    assert school_rating.reasons == "P2: Ofsted requires improvement"
+    assert school_rating.reasons == "P2: Ofsted requires improvement, inspected 2018/19"
