@@ -79,7 +79,7 @@ for _code in STATISTICAL_NEIGHBOUR_LA_CODES:
         raise ImproperlyConfigured(f"STATISTICAL_NEIGHBOUR_LA_CODES: {_code!r} is not a three-digit LA code")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "pep_portal.admin_site.PortalAdminConfig",  # django.contrib.admin behind the portal login
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
