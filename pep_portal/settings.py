@@ -153,12 +153,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHE_URL = envurl("CACHE_URL", "", ("redis", "rediss"))
+DATABASE_CACHE = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pep_portal_cache"}
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
-else:
+    # While Redis does not answer, cache calls (and so sign-in limits) use the database cache.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pep_portal_cache"}
+        "default": {
+            "BACKEND": "pep_portal.cache.RedisWithDatabaseFallback",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        },
+        "fallback": DATABASE_CACHE,
     }
+else:
+    CACHES = {"default": DATABASE_CACHE}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
