@@ -47,7 +47,7 @@ NIGHTLY_TASK_NAME = "nightly refresh"
 WATCHDOG_TASK_NAME = "refresh watchdog"
 DEFAULT_NIGHTLY = (2, 0)  # 02:00 Europe/London
 # The watchdog leaves the scheduled run this long to start before calling the night missed.
-GRACE = dt.timedelta(minutes=getattr(settings, "REFRESH_GRACE_MINUTES", 10))
+GRACE = dt.timedelta(minutes=10)
 CLOCK_SKEW = dt.timedelta(minutes=2)
 # A run interrupted this many times is not started again (a run the hard time limit kills would loop).
 MAX_ATTEMPTS = 3
@@ -104,7 +104,7 @@ _local = threading.local()
 
 def lock_stale_after():
     """A lock row older than this belongs to a run the hard time limit has already killed."""
-    return dt.timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 1800) + 60)
+    return dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
 
 
 def _uses_advisory_lock():
@@ -399,7 +399,7 @@ def describe_error(exc):
     except ImportError:  # pragma: no cover
         SoftTimeLimitExceeded = ()
     if SoftTimeLimitExceeded and isinstance(exc, SoftTimeLimitExceeded):
-        limit = getattr(settings, "CELERY_TASK_SOFT_TIME_LIMIT", None)
+        limit = settings.CELERY_TASK_SOFT_TIME_LIMIT
         return f"Stopped: the run took longer than the time limit ({limit} s). The previous ratings are still shown."
     text = str(exc).strip() or repr(exc)
     return f"{type(exc).__name__}: {text}"[:4000]
@@ -564,12 +564,12 @@ def notify_officers(run):
     recipients = officer_recipients()
     if not recipients:
         return 0
-    prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
+    prefix = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
     noun = "school" if len(changes) == 1 else "schools"
     subject = f"{prefix}{len(changes)} {noun} changed priority in the ratings refresh"
     context = {
-        "changes": changes, "run": run, "site_url": getattr(settings, "SITE_URL", "").rstrip("/"),
-        "partnership": getattr(settings, "PARTNERSHIP_NAME", ""),
+        "changes": changes, "run": run, "site_url": settings.SITE_ROOT,
+        "partnership": settings.PARTNERSHIP_NAME,
     }
     messages = []
     for user in recipients:
@@ -608,8 +608,7 @@ def request_run(user=None, *, trigger=Trigger.USER):
 
 def lost_after():
     """A queued row this old was never picked up (its message was lost with the broker)."""
-    transport = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}) or {}
-    return dt.timedelta(seconds=transport.get("visibility_timeout", 3600) + 600)
+    return dt.timedelta(seconds=settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] + 600)
 
 
 def watchdog(now=None, task_id=""):

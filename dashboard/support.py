@@ -517,7 +517,7 @@ def send_reminders(today=None, stdout=None):
     visits = list(overdue_visits(today))
     steps = list(overdue_next_steps(today))
     questions = list(overdue_questions(today))
-    site = getattr(settings, "SITE_ROOT", "").rstrip("/")
+    site = settings.SITE_ROOT
     sent = {"officer_emails": 0, "school_emails": 0}
     if visits or steps or questions:
         lines = [f"Support items overdue on {today:%-d %B %Y}:", ""]
@@ -583,7 +583,7 @@ def notify_reply(question, author):
         u.email for u in officers_to_email()]
     if not recipients:
         return 0
-    site = getattr(settings, "SITE_ROOT", "").rstrip("/")
+    site = settings.SITE_ROOT
     body = "\n".join([
         f"{_name(author)} replied for {question.school.name} to the question of {question.opened_at:%-d %B %Y}.",
         "",

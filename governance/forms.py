@@ -18,22 +18,37 @@ WIDGET_CLASSES = {
 }
 
 
+ERROR_CLASSES = {
+    "govuk-input": " govuk-input--error",
+    "govuk-textarea": " govuk-textarea--error",
+    "govuk-select": " govuk-select--error",
+    "govuk-file-upload": " govuk-file-upload--error",
+}
+
+
 class GovukFormMixin:
+    """GOV.UK classes on every widget, and the error variant on fields that failed validation.
+
+    The error classes are added after validation (full_clean), never in __init__: validating there
+    would check the fields before a subclass narrows their choices, so any id would be accepted.
+    """
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             widget = field.widget
-            css = next((c for cls, c in WIDGET_CLASSES.items() if type(widget) is cls), "govuk-input")
-            if self.is_bound and name in self.errors:
-                css += {
-                    "govuk-input": " govuk-input--error",
-                    "govuk-textarea": " govuk-textarea--error",
-                    "govuk-select": " govuk-select--error",
-                    "govuk-file-upload": " govuk-file-upload--error",
-                }.get(css, "")
-            widget.attrs["class"] = css
+            widget.attrs["class"] = next((c for cls, c in WIDGET_CLASSES.items() if type(widget) is cls), "govuk-input")
             if isinstance(widget, forms.Textarea):
                 widget.attrs.setdefault("rows", 6)
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                base = attrs.get("class", "").split(" ")[0]
+                if ERROR_CLASSES.get(base, " ").strip() not in attrs.get("class", ""):
+                    attrs["class"] = attrs.get("class", "") + ERROR_CLASSES.get(base, "")
 
 
 class MeetingForm(GovukFormMixin, forms.ModelForm):

@@ -34,6 +34,11 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return False
 
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        # allauth counts failed logins per email alone, so anyone could lock any account out from
+        # anywhere; counted per email and client address, a guesser locks only themselves out.
+        return f"{self.get_client_ip(request)}:{super()._get_login_attempts_cache_key(request, **credentials)}"
+
 
 def set_password_url(user):
     key = default_token_generator.make_token(user)

@@ -10,9 +10,6 @@ from .accounts import end_all_sessions, invite_user, reset_two_factor, send_invi
 
 User = get_user_model()
 
-admin.site.site_header = "Portal administration"
-admin.site.site_title = "Portal administration"
-
 
 class InviteForm(forms.Form):
     email = forms.EmailField()

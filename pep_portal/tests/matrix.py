@@ -45,3 +45,55 @@ ACCOUNT_ROUTES = [
                                                  "chair": 404, "officer": 404, "admin": 404}),
 ]
 ROUTES += ACCOUNT_ROUTES
+
+
+# The Django admin: staff only. Its login page sends everyone to the portal's login (TOTP, shared
+# rate limits); signed-in users who are not staff get 404 from every admin page.
+NOT_STAFF = {"anonymous": "login", "school_leader": 404, "trust_leader": 404, "chair": 404, "officer": 404}
+EVERYONE_TO_LOGIN = {p: 302 for p in PUBLIC}
+# Admin answers for pages that are not a plain 200: logout is POST only; autocomplete without its
+# parameters is refused; a missing object (id 0) sends the admin back to the index (302), or 404 for
+# a user's password page; read-only admins (their own has_*_permission) refuse add and delete.
+ADMIN_STATUS = {"logout": 405, "autocomplete": 403, "view_on_site": 404, "auth_user_password_change": 404}
+
+
+def _admin_status(name, params):
+    from django.contrib import admin
+    from django.contrib.admin import ModelAdmin
+
+    if name in ADMIN_STATUS:
+        return ADMIN_STATUS[name]
+    for model, model_admin in admin.site._registry.items():
+        prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
+        for action in ("add", "delete"):
+            permission = f"has_{action}_permission"
+            if name == prefix + action and getattr(type(model_admin), permission) is not getattr(ModelAdmin, permission):
+                return 403
+    return 302 if "object_id" in params else 200
+
+
+def _admin_kwargs(params):
+    values = {"app_label": "auth", "object_id": "0", "content_type_id": "1", "id": "0"}
+    return lambda world: {name: values[name] for name in params}
+
+
+def admin_routes():
+    from django.contrib import admin
+    from django.urls import URLPattern, URLResolver
+
+    routes = []
+
+    def walk(entries):
+        for entry in entries:
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns)
+            elif isinstance(entry, URLPattern) and entry.name:
+                name, params = entry.name, set(entry.pattern.regex.groupindex)
+                expect = EVERYONE_TO_LOGIN if name == "login" else {**NOT_STAFF, "admin": _admin_status(name, params)}
+                routes.append(Route(f"admin:{name}", _admin_kwargs(params), expect))
+
+    walk(admin.site.get_urls())
+    return routes
+
+
+ROUTES += admin_routes()
