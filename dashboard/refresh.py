@@ -33,6 +33,8 @@ from django.db import OperationalError as DbOperationalError
 from django.db.models import Q
 from django.utils import timezone
 
+from pep_portal import partnership
+
 from .refresh_models import RefreshLock, RefreshRun
 
 logger = logging.getLogger(__name__)
@@ -564,12 +566,12 @@ def notify_officers(run):
     recipients = officer_recipients()
     if not recipients:
         return 0
-    prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
+    prefix = f"[{partnership.current().name}] "
     noun = "school" if len(changes) == 1 else "schools"
     subject = f"{prefix}{len(changes)} {noun} changed priority in the ratings refresh"
     context = {
-        "changes": changes, "run": run, "site_url": getattr(settings, "SITE_URL", "").rstrip("/"),
-        "partnership": getattr(settings, "PARTNERSHIP_NAME", ""),
+        "changes": changes, "run": run, "site_url": settings.SITE_ROOT,
+        "partnership": partnership.current().name,
     }
     messages = []
     for user in recipients:

@@ -1,5 +1,5 @@
-from django.conf import settings
 
+from .partnership import current
 from .roles import Role, is_admin, is_officer, role_names
 
 # The navigation section a path belongs to; the most specific prefix wins.
@@ -27,7 +27,7 @@ def portal(request):
     roles = role_names(user)
     section = nav_section(request.path)
     return {
-        "partnership_name": settings.PARTNERSHIP_NAME,
+        "partnership_name": current().name,
         "nav_section": section,
         "nav_page": request.path in ("/", "/strategy/", "/schools/", "/governance/", "/dashboard/",
                                      "/dashboard/support/", "/dashboard/imports/", "/dashboard/rules/"),

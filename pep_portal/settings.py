@@ -183,7 +183,6 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PARTNERSHIP_NAME}] "
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "5/5m/ip,5/5m/key",
@@ -191,7 +190,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = PARTNERSHIP_NAME
+# Email subjects and the TOTP issuer carry the partnership name saved in the portal (the adapters).
+MFA_ADAPTER = "pep_portal.accounts.MFAAdapter"
 USERSESSIONS_TRACK_ACTIVITY = True
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -43,7 +43,7 @@ API for kind authors (e.g. schools/imports/performance.py, profiles.py):
     register_kind(Ks2Kind())
 
 `ctx` (ImportContext) gives: table (reading.Table: header, rows of str padded to the header width,
-row_numbers, col(name), has(name)), file_name, year, la_codes (settings.PARTNERSHIP_LA_CODES),
+row_numbers, col(name), has(name)), file_name, year, la_codes (the partnership's, from pep_portal.partnership.current()),
 record (the ImportRecord; set Value.source to it), user, error(), warn(), iter_rows(), progress(f).
 Errors found by validate() are all collected; if there is any, nothing is written, the import is
 refused and the first error's file/row/column is the message (all are in record.report["errors"]).
@@ -70,12 +70,12 @@ import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from pep_portal import partnership
 from schools.models import ImportRecord
 
 from .reading import ImportProblem, Table, normalise_name, read_table, safe_file_name  # noqa: F401 - re-exported
@@ -217,7 +217,7 @@ class ImportContext:
         self.year = year
         self.record = record
         self.user = user
-        self.la_codes = list(la_codes if la_codes is not None else settings.PARTNERSHIP_LA_CODES)
+        self.la_codes = list(la_codes if la_codes is not None else partnership.current().la_codes)
         self.errors = []
         self.warnings = []
         self.warning_counts = {}
