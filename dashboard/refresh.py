@@ -668,7 +668,8 @@ def last_run_summary(now=None):
     return {
         "last_good_run": good,
         "last_failed_run": failed_since,
-        "missed_since": missed_night(now),
+        # Without a broker nothing runs by itself: no "due, will run when a worker is up" warning.
+        "missed_since": missed_night(now) if settings.CELERY_BROKER_URL else None,
         "current_rating_run": current,
         "running": RefreshRun.objects.filter(status=Status.RUNNING).exists(),
     }

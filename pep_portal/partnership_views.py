@@ -31,9 +31,10 @@ def settings_page(request):
             row.updated_by = request.user
             row.save()
         messages.success(request, settings_saved_message(before, set(current().la_codes)))
-        return redirect("partnership_settings")
+        return redirect("setup" if request.POST.get("then") == "setup" else "partnership_settings")
     return render(request, "pep_portal/settings.html", {
         "form": form, "saved": instance.pk is not None, "row": instance,
+        "then": request.GET.get("then") or request.POST.get("then", ""),
     })
 
 

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import partnership_views, views
+from . import partnership_views, setup, views
 
 handler403 = "pep_portal.views.handler403"
 handler404 = "pep_portal.views.handler404"
@@ -20,6 +20,7 @@ urlpatterns = [
     path("cookies/", views.static_page("pages/cookies.html"), name="cookies"),
     path("contact/", partnership_views.contact, name="contact"),
     path("dashboard/settings/", partnership_views.settings_page, name="partnership_settings"),
+    path("dashboard/setup/", setup.setup_page, name="setup"),
     path("accounts/signup/", RedirectView.as_view(pattern_name="account_login"), name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

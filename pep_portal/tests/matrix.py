@@ -13,6 +13,7 @@ ROUTES = [
     Route("cookies", expect=PUBLIC, a11y="anonymous"),
     Route("contact", expect=PUBLIC, a11y="anonymous"),
     Route("partnership_settings", expect=ADMIN_ONLY, a11y="admin"),
+    Route("setup", expect=ADMIN_ONLY, a11y="admin"),
 ]
 
 # Account pages (django-allauth) checked in the matrix and the accessibility sweep.
