@@ -172,7 +172,8 @@ def recognise(table, kind_code=None):
             raise ImportProblem(
                 "the header does not match any kind of file the portal imports "
                 f"(it starts {', '.join(table.header[:5])})",
-                file=table.file_name, row=1, expected="one of: " + expected_kinds_text(),
+                # One short message: the import page lists the files it takes (expected_kinds_text is long).
+                file=table.file_name, row=1, expected="a GIAS, DfE performance-tables or Ofsted file listed on the import page",
             )
         kind = scored[0][2]
     for name in kind.required:
@@ -529,16 +530,31 @@ def preview(data, file_name, *, kind=None, year=None, user=None, source="web", l
         return _refuse(record, problem)
     if _keep is not None:
         _keep["result"] = (table, kind_obj, ctx, plan)
+    return _record_preview(record, table, kind_obj, ctx, plan)
+
+
+def _record_preview(record, table, kind_obj, ctx, plan):
     record.kind = kind_obj.code
     record.academic_year = ctx.year
     record.rows_read = len(table.rows)
     record.rows_skipped = plan.skipped
     record.rows_rejected = 0
     record.progress = 0
-    record.report = _report(table, kind_obj, ctx, plan)
+    record.report = {**_report(table, kind_obj, ctx, plan), "previewed_at": timezone.now().isoformat()}
     record.message = summary_text(record)
     record.save()
     return record
+
+
+def refresh_preview(record):
+    """Check a waiting import again against the database as it is now (after the files before it in the
+    same upload were imported), so its preview shows what confirming it would really change."""
+    try:
+        table, kind_obj, ctx, plan = _analyse(read_stored(record), record.file_name, kind=record.kind or None,
+                                              year=record.academic_year, record=record, user=record.user)
+    except ImportProblem as problem:
+        return _refuse(record, problem)
+    return _record_preview(record, table, kind_obj, ctx, plan)
 
 
 def read_stored(record):
