@@ -3,10 +3,9 @@ of schools, so page query counts do not grow with the partnership."""
 
 from collections import defaultdict
 
-from django.conf import settings
 from django.db.models import Count, OuterRef, Subquery
 
-from pep_portal import charts
+from pep_portal import charts, partnership
 from schools.models import Benchmark, Measure, Value
 
 from . import ratings
@@ -69,7 +68,7 @@ def fmt(value, unit=""):
 
 def benchmark_series(codes, la_codes=None, phases=None):
     """{code: {(area label, phase): {year: value}}} for England and the partnership's LA rows."""
-    la_codes = list(la_codes or settings.PARTNERSHIP_LA_CODES)
+    la_codes = list(la_codes or partnership.current().la_codes)
     rows = Benchmark.objects.filter(measure__code__in=list(codes), area__in=["england", "la"]).values_list(
         "measure__code", "area", "la_code", "phase", "year", "value"
     )

@@ -33,6 +33,8 @@ from django.db import OperationalError as DbOperationalError
 from django.db.models import Q
 from django.utils import timezone
 
+from pep_portal import partnership
+
 from .refresh_models import RefreshLock, RefreshRun
 
 logger = logging.getLogger(__name__)
@@ -564,12 +566,12 @@ def notify_officers(run):
     recipients = officer_recipients()
     if not recipients:
         return 0
-    prefix = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
+    prefix = f"[{partnership.current().name}] "
     noun = "school" if len(changes) == 1 else "schools"
     subject = f"{prefix}{len(changes)} {noun} changed priority in the ratings refresh"
     context = {
         "changes": changes, "run": run, "site_url": settings.SITE_ROOT,
-        "partnership": settings.PARTNERSHIP_NAME,
+        "partnership": partnership.current().name,
     }
     messages = []
     for user in recipients:
@@ -665,7 +667,8 @@ def last_run_summary(now=None):
     return {
         "last_good_run": good,
         "last_failed_run": failed_since,
-        "missed_since": missed_night(now),
+        # Without a broker nothing runs by itself: no "due, will run when a worker is up" warning.
+        "missed_since": missed_night(now) if settings.CELERY_BROKER_URL else None,
         "current_rating_run": current,
         "running": RefreshRun.objects.filter(status=Status.RUNNING).exists(),
     }

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from pep_portal import partnership
 from pep_portal.roles import Role
 from schools.models import Measure, School
 
@@ -537,7 +538,7 @@ def send_reminders(today=None, stdout=None):
         lines.append(f"The support page: {site}/dashboard/support/")
         body = "\n".join(lines)
         total = len(visits) + len(steps) + len(questions)
-        subject = f"[{settings.PARTNERSHIP_NAME}] Support: {total} overdue item{'s' if total != 1 else ''}"
+        subject = f"[{partnership.current().name}] Support: {total} overdue item{'s' if total != 1 else ''}"
         for user in officers_to_email():
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
             sent["officer_emails"] += 1
@@ -555,7 +556,7 @@ def send_reminders(today=None, stdout=None):
             "",
             f"Please reply in the portal: {site}/dashboard/support/questions/{q.pk}/",
         ])
-        send_mail(f"[{settings.PARTNERSHIP_NAME}] A question is waiting for your reply", body,
+        send_mail(f"[{partnership.current().name}] A question is waiting for your reply", body,
                   settings.DEFAULT_FROM_EMAIL, recipients)
         q.last_reminded_at = now
         q.save(update_fields=["last_reminded_at"])
@@ -589,6 +590,6 @@ def notify_reply(question, author):
         "",
         f"Read the reply and close the question: {site}/dashboard/support/questions/{question.pk}/",
     ])
-    send_mail(f"[{settings.PARTNERSHIP_NAME}] {question.school.name} replied to a question", body,
+    send_mail(f"[{partnership.current().name}] {question.school.name} replied to a question", body,
               settings.DEFAULT_FROM_EMAIL, recipients)
     return len(recipients)

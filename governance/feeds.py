@@ -6,13 +6,14 @@ minutes entries show exempt items as the Schedule 12A notice.
 
 import datetime
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from icalendar import Calendar, Event
+
+from pep_portal import partnership
 
 from .models import Group, Meeting, MeetingStatus
 
@@ -23,7 +24,7 @@ def _absolute(request, path):
 
 def _calendar(request, meetings, name):
     cal = Calendar()
-    cal.add("prodid", f"-//{settings.PARTNERSHIP_NAME}//Governance meetings//EN")
+    cal.add("prodid", f"-//{partnership.current().name}//Governance meetings//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
@@ -60,7 +61,7 @@ def _upcoming():
 
 
 def all_meetings_ics(request):
-    return _calendar(request, _upcoming(), f"{settings.PARTNERSHIP_NAME} meetings")
+    return _calendar(request, _upcoming(), f"{partnership.current().name} meetings")
 
 
 def group_meetings_ics(request, slug):
@@ -74,7 +75,7 @@ class MinutesFeed(Feed):
     description_template = "governance/feed_minutes.html"
 
     def title(self):
-        return f"{settings.PARTNERSHIP_NAME}: published minutes"
+        return f"{partnership.current().name}: published minutes"
 
     def subtitle(self):
         return "Minutes of the Strategic Board and its groups, as published. Exempt items are never included."

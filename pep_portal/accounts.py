@@ -4,6 +4,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from .partnership import current
 from .roles import is_admin
 
 
@@ -39,6 +41,15 @@ class AccountAdapter(DefaultAccountAdapter):
         # anywhere; counted per email and client address, a guesser locks only themselves out.
         return f"{self.get_client_ip(request)}:{super()._get_login_attempts_cache_key(request, **credentials)}"
 
+    def format_email_subject(self, subject):
+        # The partnership's name as saved in the portal, not the one the server started with.
+        return f"[{current().name}] {subject}"
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def get_totp_issuer(self):
+        return current().name
+
 
 def set_password_url(user):
     key = default_token_generator.make_token(user)
@@ -50,11 +61,11 @@ def send_invitation(user):
     context = {
         "user": user,
         "url": set_password_url(user),
-        "partnership_name": settings.PARTNERSHIP_NAME,
+        "partnership_name": current().name,
         "login_url": settings.SITE_ROOT + reverse("account_login"),
     }
     send_mail(
-        f"[{settings.PARTNERSHIP_NAME}] You have been invited to the portal",
+        f"[{current().name}] You have been invited to the portal",
         render_to_string("pep_portal/email/invitation.txt", context),
         settings.DEFAULT_FROM_EMAIL,
         [user.email],

@@ -190,7 +190,6 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PARTNERSHIP_NAME}] "
 # Lock-outs are per account AND client address (AccountAdapter keys failures on both): a guesser
 # locks only their own address out of that account, never other accounts or other addresses.
 ACCOUNT_RATE_LIMITS = {
@@ -200,7 +199,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = PARTNERSHIP_NAME
+# Email subjects and the TOTP issuer carry the partnership name saved in the portal (the adapters).
+MFA_ADAPTER = "pep_portal.accounts.MFAAdapter"
 USERSESSIONS_TRACK_ACTIVITY = True
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -304,6 +304,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be greater than CELERY_TASK_TIME_LIMIT")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# With no broker, "run the ratings now" runs in a thread of the web process, so its page shows the
+# progress; tests run it inline (eager) so it sees their transaction.
+RATINGS_RUN_IN_THREAD = envbool("RATINGS_RUN_IN_THREAD", not CELERY_BROKER_URL and "PYTEST_VERSION" not in os.environ)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 

@@ -1,9 +1,11 @@
 from allauth.account.signals import user_logged_in
 from django.contrib.auth import get_user_model
-from django.db.models.signals import m2m_changed, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from .accounts import end_all_sessions
+from .models import Partnership
+from .partnership import forget_now_and_on_commit
 
 User = get_user_model()
 
@@ -44,3 +46,8 @@ def password_just_entered_counts_for_two_factor_setup(sender, request, user, **k
     if records and records[-1].get("method") == "password" and needs_two_factor(user) and not has_totp(user):
         records[-1]["reauthenticated"] = True
         request.session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+
+
+@receiver([post_save, post_delete], sender=Partnership)
+def partnership_changed(sender, **kwargs):
+    forget_now_and_on_commit()

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import views
+from . import partnership_views, setup, views
 
 handler403 = "pep_portal.views.handler403"
 handler404 = "pep_portal.views.handler404"
@@ -14,6 +14,9 @@ urlpatterns = [
     path("accessibility/", views.static_page("pages/accessibility.html"), name="accessibility"),
     path("privacy/", views.static_page("pages/privacy.html"), name="privacy"),
     path("cookies/", views.static_page("pages/cookies.html"), name="cookies"),
+    path("contact/", partnership_views.contact, name="contact"),
+    path("dashboard/settings/", partnership_views.settings_page, name="partnership_settings"),
+    path("dashboard/setup/", setup.setup_page, name="setup"),
     path("accounts/signup/", RedirectView.as_view(pattern_name="account_login"), name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

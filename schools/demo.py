@@ -9,6 +9,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from pep_portal import partnership
+
 from . import demo_generator
 from .imports import pipeline
 from .models import Cluster, ImportRecord, School
@@ -18,7 +20,7 @@ CLUSTERS = ("North locality", "South locality", "East locality", "West locality"
 
 
 def demo_data():
-    code = settings.PARTNERSHIP_LA_CODES[0]
+    code = partnership.current().la_codes[0]
     return demo_generator.demo_partnership(la=(code, demo_generator.DEMO_LA[1]))
 
 

@@ -19,43 +19,94 @@ BACKGROUND_BYTES = getattr(settings, "IMPORT_BACKGROUND_BYTES", 2 * 1024 * 1024)
 BACKGROUND_ROWS = getattr(settings, "IMPORT_BACKGROUND_ROWS", 20000)
 
 
+SOURCE_WORDS = {"web": "An upload", "command": "A command on the server", "task": "A background task",
+                "demo": "The demo data"}
+BATCH_KEY = "import_batch"  # the session's list of ImportRecord ids of the latest upload
+PREVIEW_ROWS_SHOWN = 20  # the rest of a preview's rows sit in a collapsed section
+
 
 
 @admin_only
 def import_list(request):
-    records = ImportRecord.objects.select_related("user").order_by("-created_at")
+    records = ImportRecord.objects.select_related("user").defer("report").order_by("-created_at")
     page = Paginator(records, 50).get_page(request.GET.get("page"))
+    words = {code: kind.label for code, kind in pipeline.kinds().items()}
+    for record in page:
+        record.kind_words = words.get(record.kind, record.kind) if record.kind else "Not recognised"
+        record.by = (record.user.get_full_name() or record.user.email) if record.user else \
+            SOURCE_WORDS.get(record.source, record.source)
     return render(request, "schools/imports/list.html", {"page": page})
 
 
 @admin_only
 def upload(request):
-    problem = None
+    refused = []
     if request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            upload_file = form.cleaned_data["file"]
-            data = upload_file.read()
-            record = pipeline.preview(data, upload_file.name, kind=form.cleaned_data["kind"] or None,
-                                      year=form.cleaned_data["year"], user=request.user, source="web")
-            if record.status != ImportRecord.Status.REFUSED:
-                return redirect("imports:detail", pk=record.pk)
-            problem = record
+            records = preview_all(form.cleaned_data["file"], form.cleaned_data["kind"] or None,
+                                  form.cleaned_data["year"], request.user)
+            request.session[BATCH_KEY] = [r.pk for r in records]
+            waiting = [r for r in records if r.status == ImportRecord.Status.PREVIEWED]
+            if waiting:
+                return redirect("imports:detail", pk=waiting[0].pk)
+            refused = records
     else:
         form = ImportUploadForm()
     return render(request, "schools/imports/upload.html", {
-        "form": form, "refused": problem, "max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)})
+        "form": form, "refused": refused, "max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)})
+
+
+def preview_all(uploads, kind, year, user):
+    """Preview each file of one upload, in the order they should be imported (register before the rest)."""
+    files = [(upload.name, upload.read()) for upload in uploads]
+
+    def order(item):
+        found = pipeline.peek_kind(item[1], item[0]) if kind is None else pipeline.get_kind(kind)
+        return (found.order if found else 999, item[0])
+
+    return [pipeline.preview(data, name, kind=kind, year=year, user=user, source="web")
+            for name, data in sorted(files, key=order)]
+
+
+def batch_of(request, record):
+    """The records of the upload this record came in with, in import order ([] for a single file)."""
+    pks = request.session.get(BATCH_KEY) or []
+    if record.pk not in pks or len(pks) < 2:
+        return []
+    by_pk = ImportRecord.objects.in_bulk(pks)
+    return [by_pk[pk] for pk in pks if pk in by_pk]
+
+
+def next_waiting(batch, after=None):
+    return next((r for r in batch if r.status == ImportRecord.Status.PREVIEWED and r.pk != after), None)
+
+
+def refresh_if_stale(record, batch):
+    """A file previewed before earlier files of its upload were imported is checked again."""
+    if record.status != ImportRecord.Status.PREVIEWED:
+        return record
+    seen = (record.report or {}).get("previewed_at") or record.created_at.isoformat()
+    if any(r.finished_at and r.finished_at.isoformat() > seen for r in batch if r.pk != record.pk):
+        return pipeline.refresh_preview(record)
+    return record
 
 
 @admin_only
 def detail(request, pk):
     record = get_object_or_404(ImportRecord.objects.select_related("user"), pk=pk)
+    batch = batch_of(request, record)
+    record = refresh_if_stale(record, batch)
     report = record.report or {}
+    rows = [{**row, "changes": list((row.get("changes") or {}).items())} for row in report.get("rows") or []]
     return render(request, "schools/imports/detail.html", {
         "record": record, "report": report,
         "running": record.status in (ImportRecord.Status.QUEUED, ImportRecord.Status.RUNNING),
         "warning_lines": pipeline.warning_lines(report),
         "summary": sorted((report.get("summary") or {}).items()),
+        "rows_shown": rows[:PREVIEW_ROWS_SHOWN], "rows_more": rows[PREVIEW_ROWS_SHOWN:],
+        "batch": batch, "position": next((i for i, r in enumerate(batch, 1) if r.pk == record.pk), None),
+        "next_record": next_waiting(batch, after=record.pk),
     })
 
 
@@ -71,7 +122,7 @@ def confirm(request, pk):
         record.status = ImportRecord.Status.CANCELLED
         record.save(update_fields=["status"])
         messages.info(request, f"{record.file_name} was not imported.")
-        return redirect("imports:list")
+        return after(request, record)
     if (record.report or {}).get("replace"):
         if request.POST.get("replace") != "yes":
             messages.error(request, "Tick 'Replace the final figures' to import a file that changes figures "
@@ -92,7 +143,17 @@ def confirm(request, pk):
         record.refresh_from_db()
     if record.status == ImportRecord.Status.DONE:
         messages.success(request, f"{record.file_name} was imported: {record.message}.")
+        return after(request, record, default=redirect("imports:detail", pk=pk))
     return redirect("imports:detail", pk=pk)
+
+
+def after(request, record, default=None):
+    """Where a decided file leads: the next waiting file of the same upload, else the history."""
+    batch = batch_of(request, record)
+    following = next_waiting(batch)
+    if following:
+        return redirect("imports:detail", pk=following.pk)
+    return redirect("imports:list") if batch or default is None else default
 
 
 @admin_only

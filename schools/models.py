@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from pep_portal import partnership
+
 
 class Governance(models.TextChoices):
     LA_MAINTAINED = "la_maintained", "LA maintained"
@@ -56,7 +58,7 @@ class LocalAuthority(models.Model):
 
 class SchoolQuerySet(models.QuerySet):
     def partnership(self):
-        return self.filter(la__code__in=settings.PARTNERSHIP_LA_CODES)
+        return self.filter(la__code__in=partnership.current().la_codes)
 
     def open(self):
         return self.exclude(status=School.Status.CLOSED)

@@ -8,9 +8,10 @@ saved (imports and the admin both set School.updated_at); entries also expire af
 
 import hashlib
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max
+
+from pep_portal import partnership
 
 from .models import ImportRecord, School, Trust, TrustLink
 
@@ -21,7 +22,7 @@ def register_key():
     stamps = (
         ImportRecord.objects.filter(status=ImportRecord.Status.DONE).aggregate(m=Max("finished_at"))["m"],
         School.objects.aggregate(m=Max("updated_at"))["m"],
-        ",".join(settings.PARTNERSHIP_LA_CODES),
+        ",".join(partnership.current().la_codes),
     )
     return hashlib.sha256(repr(stamps).encode()).hexdigest()[:32]
 

@@ -12,6 +12,7 @@ import datetime
 
 from django.db import transaction
 
+from pep_portal import partnership
 from schools.models import Benchmark, Measure
 
 from .models import (
@@ -278,12 +279,11 @@ def _group(slug):
 
 
 def _la_years(code, phase=""):
-    from django.conf import settings
 
     return sorted(
         set(
             Benchmark.objects.filter(
-                area=Benchmark.Area.LA, la_code__in=settings.PARTNERSHIP_LA_CODES, measure__code=code, phase=phase
+                area=Benchmark.Area.LA, la_code__in=partnership.current().la_codes, measure__code=code, phase=phase
             ).values_list("year", flat=True)
         )
     )

@@ -6,10 +6,10 @@ saving a target in the admin recomputes that one. The arithmetic is in `strategy
 
 from collections import defaultdict
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from pep_portal import partnership
 from schools.models import Benchmark, School, Value
 
 from . import targets as engine
@@ -106,11 +106,11 @@ def series_for(target):
     elif target.source == Source.SCHOOLS:
         series = schools_series(target.measure)
     else:
-        series = la_series(target.measure, target.phase, settings.PARTNERSHIP_LA_CODES)
+        series = la_series(target.measure, target.phase, partnership.current().la_codes)
         used = "england"
         comparator = england_series(target.measure, target.phase)
         if target.comparator == Target.Comparator.NEIGHBOURS:
-            codes = list(getattr(settings, "STATISTICAL_NEIGHBOUR_LA_CODES", []) or [])
+            codes = list(partnership.current().neighbour_la_codes)
             neighbours = neighbour_series(target.measure, target.phase, codes) if codes else {}
             if neighbours:
                 comparator, used = neighbours, "neighbours"

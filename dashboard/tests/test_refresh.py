@@ -273,7 +273,7 @@ def test_the_schedule_is_in_the_database_at_two_in_the_morning_london_time():
 def test_an_admin_runs_the_refresh_from_the_page_and_sees_it_finish(schools, client_for):
     admin = client_for("admin")
     page = admin.get(reverse("refresh:history"))
-    assert page.status_code == 200 and b"Run the refresh now" in page.content
+    assert page.status_code == 200 and b"Run the ratings now" in page.content
     assert b"The ratings have not been refreshed yet" in page.content
     response = admin.post(reverse("refresh:run"))
     row = RefreshRun.objects.get()
@@ -304,7 +304,7 @@ def test_a_queued_run_shows_its_progress_with_a_refresh_link(schools, client_for
     page = admin.get(reverse("refresh:history")).content.decode()
     assert "Refresh this page" in page and "Running: Rating schools." in page
     assert reverse("refresh:status", args=[row.pk]) in page and "refresh-progress.js" in page
-    assert "Run the refresh now" not in page
+    assert "Run the ratings now" not in page
 
 
 @pytest.mark.parametrize("persona", ["school_leader", "trust_leader", "chair", "officer"])
@@ -378,3 +378,56 @@ def test_the_overview_says_when_the_ratings_were_last_refreshed(client_for):
     response = client_for("officer").get("/dashboard/")
     assert response.status_code == 200
     assert "The ratings have not been refreshed yet." in response.content.decode() or "Ratings " in response.content.decode()
+
+
+def test_post_to_the_refresh_page_runs_the_ratings_now(schools, client_for):
+    response = client_for("admin").post("/dashboard/refresh/")
+    row = RefreshRun.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("refresh:detail", args=[row.pk])
+    assert row.status == Status.DONE and row.schools_rated == 3
+    assert "See the ratings on the dashboard" in client_for("admin").get(response["Location"]).content.decode()
+
+
+def test_with_no_broker_no_page_says_a_run_waits_for_a_worker(schools, client_for, settings):
+    settings.CELERY_BROKER_URL = ""
+    RefreshRun.objects.create(key="nightly:old", trigger="nightly", status=Status.DONE,
+                              finished_at=timezone.now() - dt.timedelta(days=5))
+    admin = client_for("admin")
+    for url in ("/dashboard/", "/dashboard/refresh/"):
+        assert "when a worker is up" not in admin.get(url).content.decode()
+    assert "No task queue is configured" in admin.get("/dashboard/refresh/").content.decode()
+
+
+def test_with_a_broker_a_missed_night_is_still_reported(schools, client_for, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/15"
+    RefreshRun.objects.create(key="nightly:old", trigger="nightly", status=Status.DONE,
+                              finished_at=timezone.now() - dt.timedelta(days=5))
+    assert "when a worker is up" in client_for("admin").get("/dashboard/refresh/").content.decode()
+
+
+def test_the_dashboard_offers_admins_the_run_now_button(schools, client_for):
+    assert 'action="/dashboard/refresh/"' in client_for("admin").get("/dashboard/").content.decode()
+    assert 'action="/dashboard/refresh/"' not in client_for("officer").get("/dashboard/").content.decode()
+
+
+def test_in_process_run_without_a_broker_runs_in_a_thread_and_shows_progress(
+        schools, client_for, settings, monkeypatch, django_capture_on_commit_callbacks):
+    from types import SimpleNamespace
+
+    from dashboard import refresh_views
+
+    threads = []
+    monkeypatch.setattr(refresh_views.threading, "Thread",
+                        lambda target, **kw: SimpleNamespace(start=lambda: threads.append(target)))
+    monkeypatch.setattr(refresh_views, "connection", SimpleNamespace(close=lambda: None))
+    settings.RATINGS_RUN_IN_THREAD = True
+    admin = client_for("admin")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post("/dashboard/refresh/")
+    row = RefreshRun.objects.get()
+    assert row.status == Status.QUEUED and len(threads) == 1
+    page = admin.get(response["Location"]).content.decode()
+    assert "The ratings are running" in page and "refresh-progress.js" in page
+    threads[0]()  # the thread's work: the run itself
+    row.refresh_from_db()
+    assert row.status == Status.DONE and row.schools_rated == 3

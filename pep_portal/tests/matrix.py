@@ -2,6 +2,8 @@ from tests.world import Route
 
 PUBLIC = {p: 200 for p in ("anonymous", "school_leader", "trust_leader", "chair", "officer", "admin")}
 SIGNED_IN = {**PUBLIC, "anonymous": "login"}
+ADMIN_ONLY = {"anonymous": "login", "school_leader": 404, "trust_leader": 404, "chair": 404, "officer": 404,
+              "admin": 200}
 
 ROUTES = [
     Route("home", expect=PUBLIC, a11y="anonymous"),
@@ -9,6 +11,9 @@ ROUTES = [
     Route("accessibility", expect=PUBLIC, a11y="anonymous"),
     Route("privacy", expect=PUBLIC, a11y="anonymous"),
     Route("cookies", expect=PUBLIC, a11y="anonymous"),
+    Route("contact", expect=PUBLIC, a11y="anonymous"),
+    Route("partnership_settings", expect=ADMIN_ONLY, a11y="admin"),
+    Route("setup", expect=ADMIN_ONLY, a11y="admin"),
 ]
 
 # Account pages (django-allauth) checked in the matrix and the accessibility sweep.

@@ -22,7 +22,14 @@ def test_it_marks_the_section_a_page_belongs_to(path, section):
     assert nav_section(path) == section
 
 
-def test_the_menu_follows_the_role(client_for):
+def lead_a_school(user):
+    from dashboard.tests import factories as f
+
+    f.school("Led Primary").leaders.add(user)
+
+
+def test_the_menu_follows_the_role(client_for, personas):
+    lead_a_school(personas.school_leader)
     anonymous = client_for("anonymous").get("/").content.decode()
     assert 'href="/dashboard/"' not in anonymous and 'href="/dashboard/imports/"' not in anonymous
     leader = client_for("school_leader").get("/").content.decode()
@@ -30,3 +37,19 @@ def test_the_menu_follows_the_role(client_for):
     admin = client_for("admin").get("/").content.decode()
     assert 'href="/dashboard/imports/"' in admin and 'href="/admin/"' in admin
     assert 'href="/" aria-current="page"' in anonymous
+
+
+def test_a_leader_with_no_school_gets_no_dashboard_or_support_link(db, client):
+    from conftest import make_user, sign_in
+
+    chair = make_user("chair.no.school@example.org", ["Subgroup chair", "School leader"])
+    page = sign_in(client, chair).get("/").content.decode()
+    assert 'href="/dashboard/"' not in page and 'href="/dashboard/support/"' not in page
+    # ...and the pages the links would open are indeed closed to them
+    assert client.get("/dashboard/").status_code == 404 and client.get("/dashboard/support/").status_code == 404
+
+
+def test_a_leader_with_a_school_gets_both_links(client_for, personas):
+    lead_a_school(personas.school_leader)
+    page = client_for("school_leader").get("/").content.decode()
+    assert 'href="/dashboard/"' in page and 'href="/dashboard/support/"' in page

@@ -43,7 +43,7 @@ API for kind authors (e.g. schools/imports/performance.py, profiles.py):
     register_kind(Ks2Kind())
 
 `ctx` (ImportContext) gives: table (reading.Table: header, rows of str padded to the header width,
-row_numbers, col(name), has(name)), file_name, year, la_codes (settings.PARTNERSHIP_LA_CODES),
+row_numbers, col(name), has(name)), file_name, year, la_codes (the partnership's, from pep_portal.partnership.current()),
 record (the ImportRecord; set Value.source to it), user, error(), warn(), iter_rows(), progress(f).
 Errors found by validate() are all collected; if there is any, nothing is written, the import is
 refused and the first error's file/row/column is the message (all are in record.report["errors"]).
@@ -70,12 +70,12 @@ import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from pep_portal import partnership
 from schools.models import ImportRecord
 
 from .reading import ImportProblem, Table, normalise_name, read_table, safe_file_name  # noqa: F401 - re-exported
@@ -172,7 +172,8 @@ def recognise(table, kind_code=None):
             raise ImportProblem(
                 "the header does not match any kind of file the portal imports "
                 f"(it starts {', '.join(table.header[:5])})",
-                file=table.file_name, row=1, expected="one of: " + expected_kinds_text(),
+                # One short message: the import page lists the files it takes (expected_kinds_text is long).
+                file=table.file_name, row=1, expected="a GIAS, DfE performance-tables or Ofsted file listed on the import page",
             )
         kind = scored[0][2]
     for name in kind.required:
@@ -219,7 +220,7 @@ class ImportContext:
         self.year = year
         self.record = record
         self.user = user
-        self.la_codes = list(la_codes if la_codes is not None else settings.PARTNERSHIP_LA_CODES)
+        self.la_codes = list(la_codes if la_codes is not None else partnership.current().la_codes)
         self.errors = []
         self.warnings = []
         self.warning_counts = {}
@@ -532,16 +533,31 @@ def preview(data, file_name, *, kind=None, year=None, user=None, source="web", l
         return _refuse(record, problem)
     if _keep is not None:
         _keep["result"] = (table, kind_obj, ctx, plan)
+    return _record_preview(record, table, kind_obj, ctx, plan)
+
+
+def _record_preview(record, table, kind_obj, ctx, plan):
     record.kind = kind_obj.code
     record.academic_year = ctx.year
     record.rows_read = len(table.rows)
     record.rows_skipped = plan.skipped
     record.rows_rejected = 0
     record.progress = 0
-    record.report = _report(table, kind_obj, ctx, plan)
+    record.report = {**_report(table, kind_obj, ctx, plan), "previewed_at": timezone.now().isoformat()}
     record.message = summary_text(record)
     record.save()
     return record
+
+
+def refresh_preview(record):
+    """Check a waiting import again against the database as it is now (after the files before it in the
+    same upload were imported), so its preview shows what confirming it would really change."""
+    try:
+        table, kind_obj, ctx, plan = _analyse(read_stored(record), record.file_name, kind=record.kind or None,
+                                              year=record.academic_year, record=record, user=record.user)
+    except ImportProblem as problem:
+        return _refuse(record, problem)
+    return _record_preview(record, table, kind_obj, ctx, plan)
 
 
 def read_stored(record):

@@ -1,0 +1,84 @@
+"""The partnership's current settings: the one place code reads its name, LA codes and contacts.
+
+The row admins edit on /dashboard/settings/ wins; before its first save the environment's values
+apply, so a fresh install (and a test that overrides settings) works with no row. The answer is held
+in the shared cache, so every web process and worker sees a saved change on its next read."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.db import transaction
+from django.dispatch import receiver
+
+CACHE_KEY = "pep:partnership:v1"
+SEEDED_FROM = ("PARTNERSHIP_NAME", "PARTNERSHIP_LA_CODES", "STATISTICAL_NEIGHBOUR_LA_CODES")
+
+
+@dataclass(frozen=True)
+class Current:
+    name: str
+    la_codes: tuple
+    neighbour_la_codes: tuple
+    address: str = ""
+    email: str = ""
+    phone: str = ""
+    website: str = ""
+    saved: bool = False  # False: the environment's seed values, nobody has saved the settings page
+
+    @property
+    def has_contact(self):
+        return bool(self.address or self.email or self.phone)
+
+
+def split_codes(text):
+    return tuple(code.strip() for code in (text or "").split(",") if code.strip())
+
+
+def from_environment():
+    return Current(
+        name=settings.PARTNERSHIP_NAME,
+        la_codes=tuple(settings.PARTNERSHIP_LA_CODES),
+        neighbour_la_codes=tuple(settings.STATISTICAL_NEIGHBOUR_LA_CODES),
+    )
+
+
+def load():
+    from .models import Partnership
+
+    row = Partnership.objects.filter(id=Partnership.SINGLETON_ID).first()
+    if row is None:
+        return from_environment()
+    return Current(
+        name=row.name, la_codes=split_codes(row.la_codes), neighbour_la_codes=split_codes(row.neighbour_la_codes),
+        address=row.address, email=row.email, phone=row.phone, website=row.website, saved=True,
+    )
+
+
+def current():
+    value = cache.get(CACHE_KEY)
+    if value is None:
+        value = load()
+        cache.set(CACHE_KEY, value, None)
+    return value
+
+
+def forget():
+    cache.delete(CACHE_KEY)
+
+
+def forget_now_and_on_commit():
+    # Now for this process's next read; again after commit, in case another process re-read the
+    # old row between the save and the commit.
+    forget()
+    transaction.on_commit(forget)
+
+
+@receiver(setting_changed)
+def _seed_setting_changed(setting, **kwargs):
+    if setting in SEEDED_FROM:
+        try:
+            forget()
+        except Exception:  # noqa: BLE001 - a test without database access has no cache table
+            pass
