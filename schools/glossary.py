@@ -174,3 +174,16 @@ def abbr_html(code, label):
         return format_html("{}", label)
     return format_html('<abbr title="{}" aria-hidden="true">{}</abbr><span class="govuk-visually-hidden">{}</span>',
                        label, short, label)
+
+
+def column_headings(codes, fallback_labels):
+    """[(code, heading html)] for measure columns: abbreviation, full name and a link to the glossary.
+    One query for the full names; a code with no measure row keeps its fallback label."""
+    from django.utils.html import format_html
+
+    from .models import Measure
+
+    full = dict(Measure.objects.filter(code__in=list(codes)).values_list("code", "label"))
+    return [(code, format_html('<a class="govuk-link" href="{}">{}</a>', about_url(code),
+                               abbr_html(code, full.get(code) or fallback_labels.get(code, code))))
+            for code in codes]
