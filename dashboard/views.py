@@ -18,6 +18,7 @@ from django_tables2 import RequestConfig
 
 from pep_portal.charts import chart_page
 from pep_portal.roles import is_officer
+from schools import glossary
 from schools.models import Measure, School, Value
 
 from . import exports, queries, ratings, runs
@@ -96,7 +97,7 @@ def overview(request):
         "changed": [{"rating": r, "override": overrides.get(r.school_id)} for r in changed],
         "changed_total": changed_qs.count() if len(changed) == 100 else len(changed),
         "codes": codes,
-        "labels": [labels[c] for c in codes],
+        "headings": glossary.column_headings(codes, labels),
         "heat_rows": heat_rows,
         "page": page,
         "charts": queries.measure_charts(codes, labels, units, prefix="measure-chart"),
@@ -141,7 +142,7 @@ def school_list(request):
         return exports.as_csv(qs, codes)
     if export == "xlsx":
         return exports.as_xlsx(qs, codes)
-    table = RatingTable(qs, core_codes=codes, labels=labels)
+    table = RatingTable(qs, core_codes=codes, labels=dict(glossary.column_headings(codes, labels)))
     RequestConfig(request, paginate={"per_page": LIST_PAGE}).configure(table)
     query = request.GET.copy()
     for key in ("page", "_export", "sort"):

@@ -8,4 +8,5 @@ urlpatterns = [
     path("schools/<int:urn>/", views.school_detail, name="school_detail"),
     path("trusts/", views.trust_list, name="trust_list"),
     path("trusts/<int:uid>/", views.trust_detail, name="trust_detail"),
+    path("about-the-data/", views.about_the_data, name="about_the_data"),
 ]

@@ -5,9 +5,10 @@ from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404, render
 from django_tables2 import RequestConfig
 
+from . import glossary
 from .exports import csv_response
 from .filters import SchoolFilter
-from .models import School, SchoolLink, Trust, TrustLink
+from .models import Measure, School, SchoolLink, Trust, TrustLink
 from .performance_public import trust_figures
 from .tables import SchoolTable
 
@@ -104,3 +105,19 @@ def trust_detail(request, uid):
     past = [lk for lk in links if lk.left_on is not None]
     return render(request, "schools/trust_detail.html", {"trust": trust, "current": current, "past": past,
                                                          "trust_results": trust_figures(trust)})
+
+
+def about_the_data(request):
+    """The glossary: every measure by the file it comes from, then the markers that stand for a figure."""
+    measures = list(Measure.objects.order_by("order", "code"))
+    sections = []
+    for kind, src in glossary.SOURCES.items():
+        rows = [{"code": m.code, "label": m.label, "abbr": glossary.abbr(m.code, m.short_label),
+                 "meaning": glossary.meaning(m.code, m.kind), "unit": m.get_unit_display(),
+                 "column": m.source_column} for m in measures if m.kind == kind]
+        if kind == "ofsted" and rows:  # one entry for the report card, its areas listed under it
+            rows = [{"code": "ofsted_report_card", "label": "Ofsted report card", "abbr": "Ofsted report card",
+                     "meaning": glossary.REPORT_CARD_MEANING, "areas": rows}]
+        if rows:
+            sections.append({"source": src, "measures": rows})
+    return render(request, "schools/about_the_data.html", {"sections": sections, "markers": glossary.MARKERS})

@@ -64,6 +64,7 @@ ROUTES = [
     Route("schools:school_detail", lambda w: {"urn": w.school_a.urn}, PUBLIC, a11y="anonymous"),
     Route("schools:trust_list", expect=PUBLIC, a11y="anonymous"),
     Route("schools:trust_detail", lambda w: {"uid": w.trust_a.uid}, PUBLIC, a11y="anonymous"),
+    Route("schools:about_the_data", expect=PUBLIC, a11y="anonymous"),
     Route("imports:list", expect=ADMIN_ONLY, a11y="admin"),
     Route("imports:upload", expect=ADMIN_ONLY, a11y="admin"),
     Route("imports:detail", lambda w: {"pk": w.import_record.pk}, ADMIN_ONLY, a11y="admin"),
