@@ -20,6 +20,14 @@ class NewsPostForm(GovukFormMixin, forms.ModelForm):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "Enter the publish date as a real date, for example 2026-12-03"},
     )
+    # Declared here, not adjusted in __init__: GovukFormMixin validates a bound form as it is built.
+    slug = forms.SlugField(
+        required=False,
+        max_length=100,
+        label="Address (optional)",
+        help_text="Letters, numbers and hyphens: /news/<address>/. Left blank, it is made from the title.",
+        error_messages={"invalid": "Use only letters, numbers and hyphens in the address"},
+    )
     image = forms.FileField(required=False, label="Image (optional)", help_text="PNG, JPEG, GIF or WebP, up to 5 MB.")
     remove_image = forms.BooleanField(required=False, label="Remove the current image")
 
@@ -28,31 +36,25 @@ class NewsPostForm(GovukFormMixin, forms.ModelForm):
         fields = ["title", "slug", "summary", "body", "image_alt", "tags"]
         labels = {
             "title": "Title",
-            "slug": "Address (optional)",
             "summary": "Summary",
             "body": "Post (Markdown)",
             "image_alt": "Image description (alt text)",
             "tags": "Tags (optional)",
         }
         help_texts = {
-            "slug": "Letters, numbers and hyphens: /news/<address>/. Left blank, it is made from the title.",
             "image_alt": "What the image shows, for people who cannot see it. Needed when there is an image.",
         }
         error_messages = {
             "title": {"required": "Enter a title"},
             "summary": {"required": "Enter a summary of one or two sentences"},
             "body": {"required": "Write the post"},
-            "slug": {"unique": "Another post already has this address; choose another"},
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["slug"].required = False
         self.fields["body"].widget.attrs["rows"] = 14
         if self.instance.published_at:
             self.initial["publish_on"] = timezone.localtime(self.instance.published_at).date()
-        if not self.instance.image:
-            del self.fields["remove_image"]
         self.order_fields(["title", "slug", "summary", "body", "image", "remove_image", "image_alt", "tags"])
 
     def clean_slug(self):

@@ -104,12 +104,13 @@ def record(pk, state, error=""):
 
 
 def release(pk, exc):
-    """A temporary failure: pending again for the retry, or failed once the attempts are used up."""
+    """A temporary failure: pending again for the retry (True), or failed once the attempts are used up."""
     row = Delivery.objects.get(pk=pk)
     if row.attempts >= settings.BULLETIN_MAX_ATTEMPTS:
         record(pk, State.FAILED, f"Gave up after {row.attempts} attempts: {exc}")
-    else:
-        Delivery.objects.filter(pk=pk, state=State.SENDING).update(state=State.PENDING, error=str(exc)[:500])
+        return False
+    Delivery.objects.filter(pk=pk, state=State.SENDING).update(state=State.PENDING, error=str(exc)[:500])
+    return True
 
 
 def send_batch(bulletin_id, first_id, last_id):
@@ -142,8 +143,8 @@ def _send_rows(parts, pending):
                     record(pk, State.FAILED, exc)
                     continue
                 log.warning("bulletin delivery %s: temporary failure %s", pk, exc)
-                release(pk, exc)
-                return True  # the connection is in doubt: the rest wait for the retry
+                if release(pk, exc):
+                    return True  # the server is struggling: the rest wait for the retry
             record(pk, State.SENT)
     finally:
         mail.close()
