@@ -1,6 +1,6 @@
 
 from .partnership import current
-from .roles import Role, is_admin, is_officer, role_names
+from .roles import Role, is_admin, is_editor, is_officer, role_names
 
 # The navigation section a path belongs to; the most specific prefix wins.
 NAV_SECTIONS = (
@@ -15,6 +15,10 @@ NAV_SECTIONS = (
     ("/schools/", "schools"),
     ("/trusts/", "schools"),
     ("/governance/", "governance"),
+    ("/news/manage/", "communications"),
+    ("/bulletin/manage/", "communications"),
+    ("/news/", "news"),
+    ("/bulletin/", "news"),
     ("/admin/", "admin"),
 )
 
@@ -45,9 +49,10 @@ def portal(request):
         "nav_section": section,
         "nav_page": request.path in ("/", "/strategy/", "/schools/", "/governance/", "/dashboard/",
                                      "/dashboard/support/", "/dashboard/imports/", "/dashboard/rules/",
-                                     "/dashboard/setup/", "/dashboard/refresh/"),
+                                     "/dashboard/setup/", "/dashboard/refresh/", "/news/", "/news/manage/"),
         "user_is_officer": is_officer(user),
         "user_is_admin": is_admin(user),
+        "user_is_editor": is_editor(user),
         "user_is_chair": str(Role.SUBGROUP_CHAIR) in roles,
         "user_has_dashboard": has_dashboard(user, roles),
     }

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "dashboard",
     "governance",
     "strategy",
+    "communications",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +210,8 @@ EMAIL_PORT = envint("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+# A mail server that stops answering must not hold a worker (or a bulletin delivery) for ever.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "portal@example.org")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -307,6 +310,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # With no broker, "run the ratings now" runs in a thread of the web process, so its page shows the
 # progress; tests run it inline (eager) so it sees their transaction.
 RATINGS_RUN_IN_THREAD = envbool("RATINGS_RUN_IN_THREAD", not CELERY_BROKER_URL and "PYTEST_VERSION" not in os.environ)
+# The bulletin (communications.sending): recipients per Celery task, how long a claimed delivery may
+# stay "being sent" before it is taken as interrupted (above any SMTP timeout), and subscribe limits.
+BULLETIN_BATCH_SIZE = envint("BULLETIN_BATCH_SIZE", 200, minimum=1)
+BULLETIN_CLAIM_STALE_SECONDS = envint("BULLETIN_CLAIM_STALE_SECONDS", 300, minimum=1)
+BULLETIN_MAX_ATTEMPTS = envint("BULLETIN_MAX_ATTEMPTS", 5, minimum=1)
+SUBSCRIBE_RATE_PER_ADDRESS = envint("SUBSCRIBE_RATE_PER_ADDRESS", 3, minimum=1)  # emails an hour to one address
+SUBSCRIBE_RATE_PER_CLIENT = envint("SUBSCRIBE_RATE_PER_CLIENT", 20, minimum=1)  # attempts an hour from one client
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 

@@ -27,4 +27,5 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("governance/", include("governance.urls")),
     path("strategy/", include("strategy.urls")),
+    path("", include("communications.urls")),
 ]

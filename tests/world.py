@@ -16,10 +16,12 @@ import importlib
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-MATRIX_APPS = ("pep_portal", "schools", "dashboard", "governance", "strategy")
+MATRIX_APPS = ("pep_portal", "schools", "dashboard", "governance", "strategy", "communications")
 
 CANARY_RATING = "CANARY-RATING-7f3a9"
 CANARY_EXEMPT = "CANARY-EXEMPT-51c2e"
+# Planted in draft news and a draft bulletin: drafts are never public.
+CANARY_DRAFT = "CANARY-DRAFT-3e8d1"
 
 
 @dataclass

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand
 
 # Order matters: the register first, then performance data, ratings, governance, strategy, support.
-DEMO_STEPS = ("schools.demo", "dashboard.demo", "governance.demo", "strategy.demo")
+DEMO_STEPS = ("schools.demo", "dashboard.demo", "governance.demo", "strategy.demo", "communications.demo")
 
 DEMO_ADMIN_EMAIL = "admin@demo.example.org"
 
