@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .roles import Role, is_admin, is_officer, role_names
+from .roles import Role, is_admin, is_editor, is_officer, role_names
 
 # The navigation section a path belongs to; the most specific prefix wins.
 NAV_SECTIONS = (
@@ -12,6 +12,7 @@ NAV_SECTIONS = (
     ("/schools/", "schools"),
     ("/trusts/", "schools"),
     ("/governance/", "governance"),
+    ("/events/", "events"),
     ("/admin/", "admin"),
 )
 
@@ -30,9 +31,11 @@ def portal(request):
         "partnership_name": settings.PARTNERSHIP_NAME,
         "nav_section": section,
         "nav_page": request.path in ("/", "/strategy/", "/schools/", "/governance/", "/dashboard/",
-                                     "/dashboard/support/", "/dashboard/imports/", "/dashboard/rules/"),
+                                     "/dashboard/support/", "/dashboard/imports/", "/dashboard/rules/",
+                                     "/events/"),
         "user_is_officer": is_officer(user),
         "user_is_admin": is_admin(user),
+        "user_is_editor": is_editor(user),
         "user_is_chair": str(Role.SUBGROUP_CHAIR) in roles,
         "user_has_dashboard": bool(
             is_officer(user) or roles & {str(Role.SCHOOL_LEADER), str(Role.TRUST_LEADER)}

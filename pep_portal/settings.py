@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "dashboard",
     "governance",
     "strategy",
+    "events",
+    "search",
 ]
 
 MIDDLEWARE = [

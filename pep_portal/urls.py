@@ -28,4 +28,6 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("governance/", include("governance.urls")),
     path("strategy/", include("strategy.urls")),
+    path("", include("events.urls")),
+    path("search/", include("search.urls")),
 ]

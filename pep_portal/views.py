@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from .charts import chart_page
 
 # Each app contributes its part of the home page through `<app>.home.context(request)`.
-HOME_SECTIONS = ("schools", "governance", "strategy")
+HOME_SECTIONS = ("schools", "governance", "strategy", "events")
 
 
 @chart_page  # the schools section draws a chart
