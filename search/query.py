@@ -37,8 +37,12 @@ def words(text):
     return [w for w in re.findall(r"\w+", text.lower()) if len(w) > 1][:MAX_WORDS]
 
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def clean(text):
-    return " ".join((text or "").split())[:MAX_QUERY]
+    """The query as searched and shown: control characters (PostgreSQL refuses NUL) and runs of spaces go."""
+    return " ".join(CONTROL.sub(" ", text or "").split())[:MAX_QUERY]
 
 
 def matches(text):
@@ -48,7 +52,7 @@ def matches(text):
         return SearchDocument.objects.filter(vector=query).annotate(rank=SearchRank(F("vector"), query))
     found = words(text)
     if not found:
-        return SearchDocument.objects.none()
+        return SearchDocument.objects.annotate(rank=Value(0)).none()
     condition, score = Q(), Value(0)
     for word in found:
         condition &= Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
