@@ -19,6 +19,7 @@ NAV_SECTIONS = (
     ("/bulletin/manage/", "communications"),
     ("/news/", "news"),
     ("/bulletin/", "news"),
+    ("/events/", "events"),
     ("/admin/", "admin"),
 )
 
@@ -49,7 +50,8 @@ def portal(request):
         "nav_section": section,
         "nav_page": request.path in ("/", "/strategy/", "/schools/", "/governance/", "/dashboard/",
                                      "/dashboard/support/", "/dashboard/imports/", "/dashboard/rules/",
-                                     "/dashboard/setup/", "/dashboard/refresh/", "/news/", "/news/manage/"),
+                                     "/dashboard/setup/", "/dashboard/refresh/", "/news/", "/news/manage/",
+                                     "/events/"),
         "user_is_officer": is_officer(user),
         "user_is_admin": is_admin(user),
         "user_is_editor": is_editor(user),

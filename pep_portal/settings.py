@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "governance",
     "strategy",
     "communications",
+    "events",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -28,4 +28,6 @@ urlpatterns = [
     path("governance/", include("governance.urls")),
     path("strategy/", include("strategy.urls")),
     path("", include("communications.urls")),
+    path("", include("events.urls")),
+    path("search/", include("search.urls")),
 ]

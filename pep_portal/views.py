@@ -10,7 +10,7 @@ from .cache import cache_status
 from .charts import chart_page
 
 # Each app contributes its part of the home page through `<app>.home.context(request)`.
-HOME_SECTIONS = ("schools", "governance", "strategy", "communications")
+HOME_SECTIONS = ("schools", "governance", "strategy", "communications", "events")
 
 
 @chart_page  # the schools section draws a chart

@@ -33,3 +33,26 @@ def test_the_canaries_are_planted_where_officers_can_see_them(personas, client_f
     assert CANARY_RATING in school
     meeting = officer.get(world.meeting_x.get_absolute_url()).content.decode()
     assert CANARY_EXEMPT in meeting
+
+
+@pytest.mark.django_db
+def test_search_never_finds_a_rating_or_an_exempt_item(personas, client_for):
+    """The canaries, and the words around them, are searched for as a visitor would: no result at all."""
+    build_world(personas)
+    anonymous = client_for("anonymous")
+    for q in (CANARY_EXEMPT, CANARY_RATING, CANARY_EXEMPT.split("-")[-1], "Named school discussion", "Business affairs",
+              "Follow up", "Best fit after a visit"):
+        response = anonymous.get("/search/", {"q": q})
+        assert response.status_code == 200
+        assert response.context["groups"] == [], f"search for {q!r} found {response.context['groups']}"
+    for kind in ("meetings", "schools"):
+        page = anonymous.get("/search/", {"q": CANARY_EXEMPT, "kind": kind}).context["page"]
+        assert page.paginator.count == 0
+    # The same meeting is found by its public words, and its document holds no exempt text.
+    found = anonymous.get("/search/", {"q": "attendance rose"}).context["groups"]
+    assert [g.kind for g in found] == ["meetings"]
+    from search.models import SearchDocument
+
+    for doc in SearchDocument.objects.all():
+        for canary in (CANARY_RATING, CANARY_EXEMPT):
+            assert canary not in f"{doc.title} {doc.summary} {doc.body}", f"{canary} indexed in {doc}"

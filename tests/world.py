@@ -16,7 +16,8 @@ import importlib
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-MATRIX_APPS = ("pep_portal", "schools", "dashboard", "governance", "strategy", "communications")
+MATRIX_APPS = ("pep_portal", "schools", "dashboard", "governance", "strategy", "communications", "events",
+               "search")
 
 CANARY_RATING = "CANARY-RATING-7f3a9"
 CANARY_EXEMPT = "CANARY-EXEMPT-51c2e"

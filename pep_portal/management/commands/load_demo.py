@@ -6,8 +6,10 @@ import os
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand
 
-# Order matters: the register first, then performance data, ratings, governance, strategy, support.
-DEMO_STEPS = ("schools.demo", "dashboard.demo", "governance.demo", "strategy.demo", "communications.demo")
+# Order matters: the register first, then performance data, ratings, governance, strategy, support,
+# news and the bulletin, events; the search index last, over everything public.
+DEMO_STEPS = ("schools.demo", "dashboard.demo", "governance.demo", "strategy.demo", "communications.demo",
+              "events.demo", "search.demo")
 
 DEMO_ADMIN_EMAIL = "admin@demo.example.org"
 

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class SearchConfig(AppConfig):
+    name = "search"
+
+    def ready(self):
+        from . import providers, signals
+
+        providers.load()
+        signals.connect()

@@ -1,0 +1,47 @@
+"""The GIN index on the document vectors (PostgreSQL only: SQLite searches by words, see search.query),
+and the beat entry "search index" (nightly, 03:45) that rebuilds the index from the public content."""
+
+from django.db import migrations
+
+NAME = "search index"
+INDEX = "search_document_vector_gin"
+
+
+def create_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {INDEX} ON search_searchdocument USING gin (vector)")
+
+
+def drop_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+
+
+def create_schedule(apps, schema_editor):
+    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    if PeriodicTask.objects.filter(name=NAME).exists():
+        return
+    crontab, _ = CrontabSchedule.objects.get_or_create(
+        minute="45", hour="3", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Europe/London"
+    )
+    PeriodicTask.objects.create(
+        name=NAME, task="search.tasks.rebuild_search_index", crontab=crontab, enabled=True,
+        description="Rebuild the site search index from public content (also catches date-only changes).",
+    )
+
+
+def remove_schedule(apps, schema_editor):
+    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=NAME).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("search", "0001_initial"),
+        ("django_celery_beat", "0019_alter_periodictasks_options"),
+    ]
+
+    operations = [
+        migrations.RunPython(create_index, drop_index),
+        migrations.RunPython(create_schedule, remove_schedule),
+    ]
