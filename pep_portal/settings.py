@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "dashboard",
     "governance",
     "strategy",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -28,4 +28,5 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("governance/", include("governance.urls")),
     path("strategy/", include("strategy.urls")),
+    path("reports/", include("reports.urls")),
 ]

@@ -16,7 +16,7 @@ import importlib
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-MATRIX_APPS = ("pep_portal", "schools", "dashboard", "governance", "strategy")
+MATRIX_APPS = ("pep_portal", "schools", "dashboard", "governance", "strategy", "reports")
 
 CANARY_RATING = "CANARY-RATING-7f3a9"
 CANARY_EXEMPT = "CANARY-EXEMPT-51c2e"
