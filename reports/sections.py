@@ -95,7 +95,7 @@ def strategy_targets(period):
     summary = ", ".join(f"{statuses.count(s)} {s.lower()}" for s in ("Met", "On track", "Off track", "No data"))
     table = Table(
         caption=f"Targets of {strategy.title}: status and trend",
-        columns=("Target", "Status", "Trend", "Latest figure", "Target", "Baseline"),
+        columns=("Target", "Status", "Trend", "Latest figure", "Goal", "Baseline"),
         rows=rows,
     )
     sources = tuple(f"{t.title}: {target_source(t)}." for t in targets)
