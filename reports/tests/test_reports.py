@@ -192,3 +192,34 @@ def test_the_form_offers_last_term_first(world, client_for):
     body = response.content.decode()
     assert f'value="{term.start:%Y-%m-%d}"' in body and f'value="{term.end:%Y-%m-%d}"' in body
     assert "(last term)" in body
+
+
+def test_a_new_section_is_one_function_and_every_format_carries_it(world, client_for):
+    """How the events and bulletin sections will join: one function appended to the sections."""
+    from django.template.loader import render_to_string
+
+    from reports import build, sections
+    from reports.document import Part, Section, Table
+    from reports.pdf import write_pdf
+    from reports.period import parse
+    from reports.word import docx_bytes
+
+    def events(period):
+        table = Table(caption="Events held", columns=("Event", "Booked"), rows=(("Annual conference", "212"),))
+        return Section(key="events", heading="Events", parts=(
+            Part(heading="Events held and booked", source="The events pages", as_at="today", table=table),))
+
+    period = parse({"from": "2026-09-01", "to": "2026-11-29"})
+    report = build.progress_report(period, sections.SECTIONS + (events,))
+    assert html_tables(render_to_string("reports/document_pdf.html", {"report": report}))[-1] == (
+        "Events held", [("Annual conference", "212")])
+    assert docx_tables(docx_bytes(report))[-1] == [("Annual conference", "212")]
+    assert "Annual conference 212" in squash(" ".join(pdf_text(write_pdf(
+        render_to_string("reports/document_pdf.html", {"report": report})), layout=False)))
+
+
+def test_report_downloads_are_never_cached(world, client_for):
+    officer = client_for("officer")
+    for url in (f"/reports/progress/?{period_query()}&format=pdf",
+                f"/reports/progress/confidential/?{period_query()}&format=docx"):
+        assert fetch(officer, url)["Cache-Control"] == "no-store"
