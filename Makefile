@@ -8,7 +8,7 @@ PORT ?= 8000
 RUN_ENV := DEBUG=$${DEBUG:-true} HTTPS=$${HTTPS:-false}
 TEST_ENV := HTTPS=false DJANGO_ALLOW_ASYNC_UNSAFE=true
 
-.PHONY: run test lint setup venv assets migrate demo bench clean chromium
+.PHONY: run test lint setup venv assets migrate demo bench clean chromium report-libs
 
 setup: .stamp-venv .stamp-npm static/dist/pep.css
 
@@ -35,7 +35,7 @@ migrate: setup
 demo: migrate
 	$(RUN_ENV) $(MANAGE) load_demo
 
-run: demo
+run: demo report-libs
 	@echo "Serving the portal at http://$(HOST):$(PORT)/"
 	$(RUN_ENV) $(MANAGE) runserver $(HOST):$(PORT)
 
@@ -43,7 +43,15 @@ chromium:
 	@test -x /usr/bin/chromium || (echo "Installing Debian's chromium for the browser tests"; \
 		(apt-get update -qq && apt-get install -y -qq chromium) >/dev/null)
 
-test: setup chromium
+# WeasyPrint (PDF reports and board packs) needs Pango and HarfBuzz; Liberation Sans stands in for
+# Arial in the PDFs; poppler-utils gives pdftotext, which the tests read the PDFs' text with.
+REPORT_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2 poppler-utils
+
+report-libs:
+	@dpkg -s $(REPORT_LIBS) >/dev/null 2>&1 || (echo "Installing the PDF libraries WeasyPrint needs"; \
+		(apt-get update -qq && apt-get install -y -qq --no-install-recommends $(REPORT_LIBS)) >/dev/null)
+
+test: setup chromium report-libs
 	$(TEST_ENV) .venv/bin/pytest $(PYTEST_ARGS)
 
 lint: setup

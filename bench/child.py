@@ -126,6 +126,33 @@ def step_pages(args):
     return {"startup_s": startup, "seconds": time.perf_counter() - t, **result}
 
 
+def step_report(args):
+    """The progress report as an officer downloads it: the web page and the PDF, median of N each."""
+    n = int(args[0]) if args else 3
+    startup = django_setup()
+    import datetime
+    import statistics
+
+    from bench import pages
+
+    client = pages.signed_in_client(pages.officer())
+    today = datetime.date.today()
+    url = f"/reports/progress/?from={today - datetime.timedelta(days=120)}&to={today}"
+    t = time.perf_counter()
+    out = {}
+    for name, suffix in (("html", ""), ("pdf", "&format=pdf")):
+        times, size = [], 0
+        for _ in range(n):
+            started = time.perf_counter()
+            response = client.get(url + suffix)
+            times.append(time.perf_counter() - started)
+            if response.status_code != 200:
+                raise RuntimeError(f"{url + suffix}: {response.status_code}")
+            size = len(response.content)
+        out[name] = {"median_s": round(statistics.median(times), 3), "max_s": round(max(times), 3), "bytes": size}
+    return {"startup_s": startup, "seconds": time.perf_counter() - t, "requests_each": n, **out}
+
+
 def step_session(args):
     """A signed-in LA officer (TOTP set up) for the load test: the session cookie and the pages' URLs."""
     startup = django_setup()

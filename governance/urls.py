@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, views
+from . import feeds, pack, views
 
 app_name = "governance"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("meetings.ics", feeds.all_meetings_ics, name="meetings_ics"),
     path("minutes.atom", feeds.minutes_atom, name="minutes_atom"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/pack.pdf", pack.public_pack, name="pack"),
+    path("meetings/<int:pk>/pack-exempt.pdf", pack.exempt_pack, name="pack_exempt"),
     path("meetings/<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment"),
     # The chairs' editor (signed in; a chair reaches only the groups they chair).
     path("manage/", views.manage_index, name="manage"),

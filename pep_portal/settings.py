@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "communications",
     "events",
     "search",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -30,4 +30,5 @@ urlpatterns = [
     path("", include("communications.urls")),
     path("", include("events.urls")),
     path("search/", include("search.urls")),
+    path("reports/", include("reports.urls")),
 ]

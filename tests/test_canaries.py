@@ -56,3 +56,29 @@ def test_search_never_finds_a_rating_or_an_exempt_item(personas, client_for):
     for doc in SearchDocument.objects.all():
         for canary in (CANARY_RATING, CANARY_EXEMPT):
             assert canary not in f"{doc.title} {doc.summary} {doc.body}", f"{canary} indexed in {doc}"
+
+
+@pytest.mark.django_db
+def test_the_public_progress_report_and_board_packs_carry_no_canary(personas, client_for):
+    """Officers open the public report in every format; anyone opens a meeting's public pack."""
+    import datetime
+
+    from reports.tests.extract import docx_text, pdf_text
+
+    world = build_world(personas)
+    today = datetime.date.today()
+    report = f"/reports/progress/?from={today - datetime.timedelta(days=60)}&to={today}"
+    officer = client_for("officer")
+    bodies = {
+        "report (HTML)": officer.get(report).content.decode(),
+        "report (PDF)": " ".join(pdf_text(officer.get(report + "&format=pdf").content, layout=False)),
+        "report (Word)": docx_text(officer.get(report + "&format=docx").content),
+    }
+    for meeting in (world.meeting_x, world.meeting_x_next):
+        pack = client_for("anonymous").get(f"/governance/meetings/{meeting.pk}/pack.pdf").content
+        bodies[f"pack of meeting {meeting.pk}"] = " ".join(pdf_text(pack, layout=False))
+    leaks = [f"{canary} in {name}" for name, body in bodies.items() for canary in (CANARY_RATING, CANARY_EXEMPT)
+             if canary in " ".join(body.split())]
+    assert not leaks, leaks
+    appendix = officer.get(report.replace("/progress/", "/progress/confidential/")).content.decode()
+    assert CANARY_RATING in appendix

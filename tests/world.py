@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 MATRIX_APPS = ("pep_portal", "schools", "dashboard", "governance", "strategy", "communications", "events",
-               "search")
+               "search", "reports")
 
 CANARY_RATING = "CANARY-RATING-7f3a9"
 CANARY_EXEMPT = "CANARY-EXEMPT-51c2e"
