@@ -1,5 +1,5 @@
-"""School list exports (CSV and XLSX): URN, name, priority, best fit, one band and one value column per core
-measure. Text that starts with = + - @ is escaped so no spreadsheet runs it; numbers stay numbers."""
+"""School list exports (CSV and XLSX): URN, name, priority, best fit, and per core measure its band, the
+academic year its value is from (each kind of file its own latest year), value and comparator. Text that starts with = + - @ is escaped so no spreadsheet runs it; numbers stay numbers."""
 
 import io
 
@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from schools.exports import csv_response, safe_cell
 
 from .models import MeasureRating
+from .rating_years import year_label
 from .tables import BAND_LABELS
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -16,7 +17,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def header(core_codes):
     head = ["URN", "name", "priority", "best_fit_priority", "changed_since_last_run", "reasons"]
     for code in core_codes:
-        head += [code, f"{code}_value", f"{code}_comparator"]
+        head += [code, f"{code}_year", f"{code}_value", f"{code}_comparator"]
     return head
 
 
@@ -25,17 +26,17 @@ def rows(ratings_qs, core_codes):
     ratings_qs = ratings_qs.select_related("school").order_by("school__name", "school__urn")
     for chunk in _chunks(ratings_qs.iterator(chunk_size=2000), 2000):
         figures = {}
-        for rating_id, code, value, comparator in MeasureRating.objects.filter(
+        for rating_id, code, year, value, comparator in MeasureRating.objects.filter(
             school_rating_id__in=[r.id for r in chunk], measure_code__in=core_codes
-        ).values_list("school_rating_id", "measure_code", "value", "comparator"):
-            figures[(rating_id, code)] = (value, comparator)
+        ).values_list("school_rating_id", "measure_code", "year", "value", "comparator"):
+            figures[(rating_id, code)] = (year_label(year) if year is not None else "", value, comparator)
         for r in chunk:
             row = [r.school.urn, r.school.name, int(r.priority) if r.priority else "Not rated",
                    int(r.override_priority) if getattr(r, "override_priority", None) else "",
                    "Yes" if r.changed else "No", r.reasons]
             for code in core_codes:
-                value, comparator = figures.get((r.id, code), (None, None))
-                row += [BAND_LABELS.get(r.bands.get(code, ""), ""), value, comparator]
+                year, value, comparator = figures.get((r.id, code), ("", None, None))
+                row += [BAND_LABELS.get(r.bands.get(code, ""), ""), year, value, comparator]
             yield row
 
 

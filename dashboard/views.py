@@ -4,6 +4,8 @@ Officers and admins see every school; school and trust leaders see only their ow
 (`/dashboard/` takes them there); everyone else gets 404, and anonymous visitors are sent to log in.
 """
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -19,7 +21,7 @@ from django_tables2 import RequestConfig
 from pep_portal.charts import chart_page
 from pep_portal.roles import is_officer
 from schools import glossary
-from schools.models import Measure, School, Value
+from schools.models import Measure, ReportCard, School
 
 from . import exports, queries, ratings, runs
 from .access import admin_required, officer_required, visible_school
@@ -202,6 +204,7 @@ def school_detail(request, urn):
     for m in measures:
         m.label = labels.get(m.measure_code, m.measure_code)
         m.value_text = queries.fmt(m.value, units.get(m.measure_code))
+        m.year_label = year_label(m.year) if m.year is not None else "None"
         comparator_text = queries.fmt(m.comparator, units.get(m.measure_code))
         # A fixed comparator is its own name ("0"); others read "65% national".
         m.comparator_label = (
@@ -232,28 +235,19 @@ def school_detail(request, urn):
     })
 
 
-RC_WORDS = {1: "Exceptional", 2: "Strong standard", 3: "Expected standard", 4: "Needs attention",
-            5: "Urgent improvement"}
-RC_SAFEGUARDING = {1: "Met", 5: "Not met"}
-
-
 def report_card(school):
-    """The latest Ofsted report card (from November 2025): shown beside the rating, never banded."""
-    rows = list(
-        Value.objects.filter(school=school, measure__code__startswith="ofsted_rc_")
-        .order_by("-year", "measure__order")
-        .values_list("year", "measure__short_label", "measure__code", "value", "marker")
-    )
-    if not rows:
+    """The latest Ofsted report card (from November 2025) as its areas, each with its grade and date;
+    never converted to the 1-4 scale."""
+    card = ReportCard.objects.filter(school=school).first()
+    if card is None:
         return None
-    latest = rows[0][0]
-    areas = []
-    for year, label, code, value, _marker in rows:
-        if year != latest or value is None:
-            continue
-        words = RC_SAFEGUARDING if code == "ofsted_rc_safeguarding" else RC_WORDS
-        areas.append((label, words.get(int(value), str(value))))
-    return {"year_label": year_label(latest), "areas": areas} if areas else None
+    areas = [{"area": area, "grade": grade, "graded_on": _iso_date(graded)} for area, grade, graded in card.areas]
+    return {"inspected_on": card.inspected_on, "year_label": year_label(ratings.academic_year_of(card.inspected_on)),
+            "category_of_concern": card.category_of_concern, "areas": areas}
+
+
+def _iso_date(text):
+    return datetime.date.fromisoformat(text) if text else None
 
 
 def _trend_years(run):

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -9,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from conftest import PERSONAS
 from dashboard import runs
-from dashboard.models import DashboardAccess, PriorityOverride, RuleSet, SchoolRating
+from dashboard.models import DashboardAccess, PriorityOverride, RatingRun, RuleSet, SchoolRating
 from schools.models import School, Value
 from tests.world import CANARY_RATING, all_routes, build_world
 
@@ -157,6 +158,9 @@ def test_exports_escape_formulas_and_keep_negative_numbers(world, client_for):
     assert b["name"] == "'=HYPERLINK(\"http://evil\")"
     assert b["ks4_p8"] == "Red" and b["ks4_p8_value"] == "-0.7"
     assert by_urn[str(world.school_a.urn)]["ks2_read_prog_value"] == "-2.5"
+    # Each value's year is beside it (each kind of file is rated on its own latest year).
+    year = RatingRun.objects.latest("pk").year
+    assert b["ks4_p8_year"] == f"{year}/{(year + 1) % 100:02d}"
 
     from openpyxl import load_workbook
 
@@ -286,14 +290,19 @@ def test_admins_read_who_opened_a_dashboard_in_the_django_admin(world, client_fo
     assert DashboardAccess.objects.filter(pk=access.pk).exists()
 
 
-def test_the_report_card_is_shown_and_not_banded(world, client_for):
-    from schools.models import Measure
+def test_the_report_card_is_shown_as_a_table_of_areas_and_banded_by_its_own_rule(world, client_for):
+    import datetime
 
-    rc, _ = Measure.objects.get_or_create(code="ofsted_rc_inclusion", defaults={
-        "label": "Ofsted report card: inclusion", "short_label": "Inclusion", "unit": "grade", "polarity": "none",
-        "kind": "ofsted"})
-    Value.objects.create(school=world.school_a, measure=rc, year=2025, value=4)
+    from schools.models import ReportCard
+
+    ReportCard.objects.create(school=world.school_a, inspected_on=datetime.date(2026, 1, 13), areas=[
+        ["Safeguarding standards", "Met", "2026-01-13"], ["Inclusion", "Needs attention", "2026-01-13"],
+        ["Achievement", "Strong standard", "2026-01-14"]])
     runs.run_ratings()
-    page = text(client_for("officer").get(f"/dashboard/schools/{world.school_a.urn}/"))
-    assert "Ofsted report card (2025/26)" in page and "Inclusion: Needs attention" in page
-    assert SchoolRating.objects.current().get(school=world.school_a).priority == "1"  # unchanged by it
+    rating = SchoolRating.objects.current().get(school=world.school_a)
+    assert (rating.ofsted_outcome, rating.ofsted_band) == ("Report card", "amber")
+    assert "Ofsted report card (2025/26): Inclusion Needs attention" in rating.reasons
+    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text(client_for("officer").get(
+        f"/dashboard/schools/{world.school_a.urn}/"))))
+    assert "Ofsted report card" in page and "Inclusion Needs attention 13 January 2026" in page
+    assert "Achievement Strong standard 14 January 2026" in page

@@ -225,3 +225,31 @@ def test_a_run_uses_the_live_rule_set_of_its_year():
     run = runs.run_ratings()
     assert run.rule_set == strict
     assert runs.compute(2017).rule_set.year == 2016  # earlier years keep the older live set
+
+
+def test_a_run_rates_ks4_a_year_ahead_of_ks2_and_absence_a_year_behind_each_on_its_own_year():
+    f.standard_benchmarks(years=(2016, 2017, 2018, 2019))
+    through = f.school("Through School", phase=Phase.ALL_THROUGH, phase_name="All-through")
+    f.values(through, 2018, ks2_rwm_exp=55.0)  # KS2: 2018/19, red against 65
+    f.values(through, 2019, ks4_att8=46.0)  # KS4: 2019/20, a year ahead, green against 44.5
+    f.values(through, 2017, abs_overall=6.0)  # absence: 2017/18, a year behind, amber against 5.5 SEC
+    run = runs.run_ratings()
+    assert run.year == 2019
+    years = dict(MeasureRating.objects.filter(school_rating=rating(through)).values_list("measure_code", "year"))
+    bands = rating(through).bands
+    assert (years["ks2_rwm_exp"], bands["ks2_rwm_exp"]) == (2018, "red")
+    assert (years["ks4_att8"], bands["ks4_att8"]) == (2019, "green")
+    assert (years["abs_overall"], bands["abs_overall"]) == (2017, "amber")
+    assert "KS2 RWM 55% vs 65% national (2018/19)" in rating(through).reasons
+    assert "overall absence 6% vs 5.5% national (2017/18)" in rating(through).reasons
+
+
+def test_a_stale_kind_is_not_rated_and_says_since_when():
+    f.standard_benchmarks(years=(2016, 2017, 2018, 2019))
+    through = f.school("Through School", phase=Phase.ALL_THROUGH, phase_name="All-through")
+    f.values(through, 2016, ks2_rwm_exp=10.0)  # more than two years older than KS4 2019/20
+    f.values(through, 2019, ks4_att8=46.0)
+    runs.run_ratings()
+    m = MeasureRating.objects.get(school_rating=rating(through), measure_code="ks2_rwm_exp")
+    assert (m.band, m.rule, m.year) == ("not_rated", "no figures since 2016/17", None)
+    assert rating(through).priority == "3"

@@ -317,9 +317,7 @@ class EstablishmentsKind(Kind):
             links.update((urn, linked, kind) for linked, kind in register_columns.read_links(ctx, row_no, row, urn))
             if trust_columns:
                 trusts[urn] = (row_no, register_columns.read_trust(t, row, values["governance"]))
-            if status_i is None:
-                values["status"] = School.Status.OPEN  # PRODUCT.md: with no status column, schools are open
-            else:
+            if status_i is not None:  # without it, new schools are open (the model's default), others keep theirs
                 status = STATUSES.get(_cell(row, status_i).lower())
                 if status is None:
                     ctx.warn(row_no, "EstablishmentStatus (name)",
@@ -334,6 +332,8 @@ class EstablishmentsKind(Kind):
         if not incoming and not ctx.error_count:
             raise partnership_refusal(ctx)
         ctx.progress(0.9)
+        if type_i is None:
+            _governance_from_stored_types(incoming)
         fields = list(next(iter(incoming.values()))[1]) if incoming else []
         db_fields = [f if f != "la_code" else "la__code" for f in fields]
         existing = load_existing(School.objects.all(), "urn", db_fields, keys=incoming)
@@ -359,7 +359,8 @@ class EstablishmentsKind(Kind):
         if missing:
             plan.summary["columns not in the file (left as they were)"] = ", ".join(missing)
         if status_i is None:
-            plan.summary["status"] = "the file has no EstablishmentStatus (name) column: its schools are taken as open"
+            plan.summary["status"] = ("the file has no EstablishmentStatus (name) column: its schools are taken as "
+                                      "open (schools already in the portal keep their status)")
         if links:
             plan.summary["links to other establishments (Linked establishments)"] = len(links)
             plan.summary["links new to the portal"] = len(plan.payload["links"])
@@ -392,6 +393,15 @@ class EstablishmentsKind(Kind):
             school_ids = dict(School.objects.filter(urn__in=list(trusts["link"])).values_list("urn", "id"))
             register_columns.write_trusts(trusts, school_ids)
         return written
+
+
+def _governance_from_stored_types(incoming):
+    """A file with the type group but not the type: a school already known keeps the detail its stored type
+    gives (special academy, non-maintained special, independent special)."""
+    types = dict(School.objects.filter(urn__in=list(incoming)).exclude(type_name="").values_list("urn", "type_name"))
+    for urn, type_name in types.items():
+        values = incoming[urn][1]
+        values["governance"] = governance_for(values["type_group"], type_name)
 
 
 # Columns a new school row needs when the file has no column for them (not updated on existing rows).

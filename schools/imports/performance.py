@@ -78,6 +78,7 @@ class ParsedFile:
     benchmarks: list = field(default_factory=list)
     ofsted: dict = field(default_factory=dict)  # urn -> OfstedOutcome (Ofsted MI only)
     report_card_years: dict = field(default_factory=dict)  # urn -> academic year of the report card
+    report_cards: dict = field(default_factory=dict)  # urn -> (inspected, category of concern, [[area, grade, date]])
     errors: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     error_count: int = 0
@@ -441,6 +442,31 @@ def _row_ofsted(parsed, state, number, row):
             return
         if inspected:
             parsed.report_card_years[figures.urn] = profiles.academic_year_of(inspected)
+            areas = _report_card_areas(parsed, cols, number, row)
+            if areas is None:
+                return
+            concern = _cell(row, cols.pos("Category of concern")).strip()
+            parsed.report_cards[figures.urn] = (inspected, "" if concern.upper() == "NULL" else concern[:60], areas)
+
+
+def _report_card_areas(parsed, cols, number, row):
+    """[[area, grade as Ofsted writes it, ISO date of the grade or None]] for the graded areas of a report card."""
+    areas = []
+    for measure in profiles.OFSTED_REPORT_CARD:
+        column = measure.columns[0]
+        grade = _cell(row, cols.pos(column)).strip()
+        if grade.upper() in ("", "NULL") or grade.lower() == "not applicable":
+            continue
+        area = column.replace(" (where applicable)", "")
+        date_column = f"{area} - date of grade"
+        try:
+            graded = parse_date(_cell(row, cols.pos(date_column)))
+        except ValueError:
+            parsed.error(number, date_column, f"'{_cell(row, cols.pos(date_column)).strip()}' is not a date",
+                         "a date such as 13/01/2026")
+            return None
+        areas.append([area, grade[0].upper() + grade[1:].lower(), graded.isoformat() if graded else None])
+    return areas
 
 
 def _report_card_row(parsed, state, number, row):
@@ -644,6 +670,7 @@ class PerformanceKind(Kind):
             "values": value_rows, "value_changes": value_changes,
             "benchmarks": bench_rows, "benchmark_changes": bench_changes,
             "ofsted": ofsted_updates, "year": parsed.year,
+            "report_cards": report_card_changes(parsed.report_cards, matched),
         }
         plan.summary = {
             "file profile": profile.label,
@@ -663,6 +690,7 @@ class PerformanceKind(Kind):
                      "were kept (provisional figures do not replace final ones)", code="final_kept")
         if profile.kind == "ofsted":
             plan.summary["Ofsted judgements updated"] = len(ofsted_updates)
+            plan.summary["report cards (from November 2025) new or changed"] = len(plan.payload["report_cards"])
         if urns and not matched:
             plan.summary["note"] = "no schools of the partnership in this file"
         for note in profile.notes:
@@ -727,13 +755,42 @@ class PerformanceKind(Kind):
         ]
         if changes and record_id is not None:
             ValueChange.objects.bulk_create(changes, batch_size=2000)
+        write_report_cards(payload["report_cards"], record_id)
         if payload["ofsted"]:
             School.objects.bulk_update(
                 [School(id=i, ofsted_rating=r, ofsted_date=d) for i, r, d in payload["ofsted"]],
                 ["ofsted_rating", "ofsted_date"], batch_size=500,
             )
         # Rows (school or summary rows) with at least one new or changed figure, plus Ofsted updates.
-        return plan.new + plan.changed + len(payload["ofsted"])
+        return plan.new + plan.changed + len(payload["ofsted"]) + len(payload["report_cards"])
+
+
+def report_card_changes(cards, matched):
+    """[(school id, inspected, concern, areas)] of the report cards that are new or newer than the stored ones."""
+    from schools.models import ReportCard
+
+    wanted = {matched[u]: card for u, card in cards.items() if u in matched}
+    if not wanted:
+        return []
+    stored = {sid: (d, c, a) for sid, d, c, a in ReportCard.objects.filter(school_id__in=list(wanted)).values_list(
+        "school_id", "inspected_on", "category_of_concern", "areas")}
+    out = []
+    for school_id, (inspected, concern, areas) in wanted.items():
+        old = stored.get(school_id)
+        if old is not None and (old[0] > inspected or old == (inspected, concern, areas)):
+            continue  # the stored card is later, or the same
+        out.append((school_id, inspected, concern, areas))
+    return out
+
+
+def write_report_cards(changes, record_id):
+    from schools.models import ReportCard
+
+    if not changes:
+        return
+    ReportCard.objects.filter(school_id__in=[c[0] for c in changes]).delete()
+    ReportCard.objects.bulk_create([ReportCard(school_id=sid, inspected_on=d, category_of_concern=c, areas=a,
+                                               source_id=record_id) for sid, d, c, a in changes], batch_size=1000)
 
 
 def _final_sources(existing_rows):

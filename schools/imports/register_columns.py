@@ -100,6 +100,10 @@ def plan_trusts(plan, trusts):
     by_name = {}
     for uid, name in Trust.objects.filter(type__in=(Trust.Type.MAT, Trust.Type.SAT)).values_list("uid", "name"):
         by_name.setdefault(name.strip().lower(), []).append(uid)
+    # A trust the same file names with its code is known by that name too.
+    for _row, trust in trusts.values():
+        if trust and trust[0] and trust[1] and trust[0] not in by_name.get(trust[1].lower(), []):
+            by_name.setdefault(trust[1].lower(), []).append(trust[0])
     current = {urn: uid for urn, uid in TrustLink.objects.filter(
         from_register=True, left_on=None, school__urn__in=list(trusts)).values_list("school__urn", "trust__uid")}
     create, link, close, unknown = {}, {}, [], 0
