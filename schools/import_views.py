@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from pep_portal.roles import admin_only
 
 from .forms import ImportUploadForm
-from .imports import pipeline
+from .imports import pipeline, runstate
 from .models import ImportRecord
 
 # Files over this size (or with more rows) are written by a background task with a progress bar.
@@ -30,6 +30,7 @@ WARNING_LABELS = {
 
 @admin_only
 def import_list(request):
+    runstate.recover_interrupted()
     records = ImportRecord.objects.select_related("user").order_by("-created_at")
     page = Paginator(records, 50).get_page(request.GET.get("page"))
     return render(request, "schools/imports/list.html", {"page": page})
@@ -56,6 +57,7 @@ def upload(request):
 
 @admin_only
 def detail(request, pk):
+    runstate.recover_interrupted(ImportRecord.objects.filter(pk=pk))
     record = get_object_or_404(ImportRecord.objects.select_related("user"), pk=pk)
     report = record.report or {}
     return render(request, "schools/imports/detail.html", {
@@ -98,6 +100,7 @@ def confirm(request, pk):
 
 @admin_only
 def status(request, pk):
+    runstate.recover_interrupted(ImportRecord.objects.filter(pk=pk))
     record = get_object_or_404(ImportRecord, pk=pk)
     return JsonResponse({
         "status": record.status, "status_label": record.get_status_display(), "progress": record.progress,
