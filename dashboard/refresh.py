@@ -43,6 +43,7 @@ Status = RefreshRun.Status
 Trigger = RefreshRun.Trigger
 
 LOCK_NAME = "nightly-refresh"
+REQUEST_LOCK_NAME = "run-now-request"  # serialises "run now" presses (see _one_active_request)
 # pg_try_advisory_lock takes a bigint; this one is "PEPR" in ASCII, reserved for the refresh.
 ADVISORY_LOCK_KEY = 0x50455052
 NIGHTLY_TASK_NAME = "nightly refresh"
@@ -171,6 +172,37 @@ def refresh_lock():
 def lock_is_free():
     with refresh_lock() as got:
         return got
+
+
+class Busy(Exception):
+    """Another run holds the refresh lock."""
+
+
+def make_live(rule_set, user):
+    """Make a draft rule set live and, if it applies to the latest year, rate with it: one lock, one switch.
+
+    Under the refresh lock (a nightly run that rated with the old rule set could otherwise switch its
+    ratings in afterwards), and in one transaction, so the ratings that are current are always the
+    live rule set's: a failed rating leaves the old rule set live with its ratings. Returns the
+    RatingRun, or None when the rule set applies to a later year than the data; raises Busy.
+    """
+    from .models import RuleSet
+    from .runs import latest_year, run_ratings
+
+    with refresh_lock() as got:
+        if not got:
+            raise Busy("A ratings run is in progress. Make the rule set live when it has finished.")
+        with transaction.atomic():
+            RuleSet.objects.filter(year=rule_set.year, status=RuleSet.Status.LIVE).update(
+                status=RuleSet.Status.RETIRED)
+            rule_set.status = RuleSet.Status.LIVE
+            rule_set.made_live_at = timezone.now()
+            rule_set.made_live_by = user
+            rule_set.save()
+            year = latest_year()
+            if year is None or RuleSet.objects.for_year(year) != rule_set:
+                return None
+            return run_ratings(year=year, triggered_by=user)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -588,8 +620,9 @@ def request_run(user=None, *, trigger=Trigger.USER):
     """Queue a refresh ("run now"). Returns its RefreshRun; a broker error is recorded on it, never raised."""
     from . import tasks
 
-    row = RefreshRun.objects.create(key=new_key(trigger), trigger=trigger, triggered_by=user,
-                                    status=Status.QUEUED, step="Waiting in the queue")
+    row, queued = _one_active_request(user, trigger)
+    if not queued:  # pressed again (or twice at once): the run already asked for is the answer
+        return row
     try:
         result = tasks.run_ratings_now.apply_async(args=[row.pk])
     except BROKER_ERRORS as exc:
@@ -606,6 +639,22 @@ def request_run(user=None, *, trigger=Trigger.USER):
         RefreshRun.objects.filter(pk=row.pk, task_id="").update(task_id=result.id or "")
     row.refresh_from_db()
     return row
+
+
+def _one_active_request(user, trigger):
+    """(row, True) for a new queued run, or (the queued or running run, False) if there is one.
+
+    Checked and created while holding a row lock, so two presses at the same moment make one run.
+    """
+    with transaction.atomic():
+        RefreshLock.objects.get_or_create(name=REQUEST_LOCK_NAME)
+    with transaction.atomic():
+        RefreshLock.objects.select_for_update().get(name=REQUEST_LOCK_NAME)
+        active = RefreshRun.objects.active().order_by("-created_at").first()
+        if active is not None:
+            return active, False
+        return RefreshRun.objects.create(key=new_key(trigger), trigger=trigger, triggered_by=user,
+                                         status=Status.QUEUED, step="Waiting in the queue"), True
 
 
 def lost_after():

@@ -23,7 +23,7 @@ from pep_portal.roles import is_officer
 from schools import glossary
 from schools.models import Measure, ReportCard, School
 
-from . import exports, queries, ratings, runs
+from . import exports, queries, ratings, refresh, runs
 from .access import admin_required, officer_required, visible_school
 from .forms import CopyForm, OverrideForm, RuleSetForm
 from .models import (
@@ -352,16 +352,12 @@ def rule_set_preview(request, pk):
         if rule_set.status != RuleSet.Status.DRAFT:
             messages.error(request, "Only a draft rule set can be made live.")
             return redirect("dashboard:rule_set", pk=rule_set.pk)
-        with transaction.atomic():
-            RuleSet.objects.filter(year=rule_set.year, status=RuleSet.Status.LIVE).update(
-                status=RuleSet.Status.RETIRED)
-            rule_set.status = RuleSet.Status.LIVE
-            rule_set.made_live_at = timezone.now()
-            rule_set.made_live_by = request.user
-            rule_set.save()
-        year = runs.latest_year()
-        if year is not None and RuleSet.objects.for_year(year) == rule_set:
-            run = runs.run_ratings(year=year, triggered_by=request.user)
+        try:
+            run = refresh.make_live(rule_set, request.user)
+        except (refresh.Busy, ratings.RatingError, runs.NothingToRate) as exc:
+            messages.error(request, f"The rule set was not made live: {exc}")
+            return redirect("dashboard:rule_set_preview", pk=rule_set.pk)
+        if run is not None:
             messages.success(request, f"The rule set is live. Schools were rated again: "
                                       f"{run.priorities_changed} priorities changed.")
         else:

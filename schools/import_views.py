@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from pep_portal.roles import admin_only
 
 from .forms import ImportUploadForm
-from .imports import pipeline
+from .imports import pipeline, runstate
 from .models import ImportRecord
 
 # Files over this size (or with more rows) are written by a background task with a progress bar.
@@ -28,6 +28,7 @@ PREVIEW_ROWS_SHOWN = 20  # the rest of a preview's rows sit in a collapsed secti
 
 @admin_only
 def import_list(request):
+    runstate.recover_interrupted()
     records = ImportRecord.objects.select_related("user").defer("report").order_by("-created_at")
     page = Paginator(records, 50).get_page(request.GET.get("page"))
     words = {code: kind.label for code, kind in pipeline.kinds().items()}
@@ -94,6 +95,7 @@ def refresh_if_stale(record, batch):
 
 @admin_only
 def detail(request, pk):
+    runstate.recover_interrupted(ImportRecord.objects.filter(pk=pk))
     record = get_object_or_404(ImportRecord.objects.select_related("user"), pk=pk)
     batch = batch_of(request, record)
     record = refresh_if_stale(record, batch)
@@ -158,6 +160,7 @@ def after(request, record, default=None):
 
 @admin_only
 def status(request, pk):
+    runstate.recover_interrupted(ImportRecord.objects.filter(pk=pk))
     record = get_object_or_404(ImportRecord, pk=pk)
     return JsonResponse({
         "status": record.status, "status_label": record.get_status_display(), "progress": record.progress,

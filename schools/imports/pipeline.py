@@ -572,12 +572,20 @@ def confirm(record, *, user=None, la_codes=None, _analysis=None, resume=False, r
     `resume=True` (the Celery task) also takes a RUNNING import: a worker killed mid-run wrote
     nothing (one transaction), so running it again is safe.
     """
-    allowed = (ImportRecord.Status.PREVIEWED, ImportRecord.Status.QUEUED)
-    if record.status not in allowed + ((ImportRecord.Status.RUNNING,) if resume else ()):
-        return record
-    record.status = ImportRecord.Status.RUNNING
-    record.progress = 0
-    record.save(update_fields=["status", "progress"])
+    from . import runstate
+
+    with runstate.run_lock(record) as free:
+        if not free:  # another process is confirming it this moment (a second click, a duplicate task)
+            record.refresh_from_db()
+            return record
+        if resume:
+            runstate.recover_interrupted([record])  # a killed worker's run, taken over
+        if not runstate.claim(record, (ImportRecord.Status.PREVIEWED, ImportRecord.Status.QUEUED)):
+            return record  # done, refused, cancelled, or being run by someone else
+        return _confirm_claimed(record, user=user, la_codes=la_codes, _analysis=_analysis, replace=replace)
+
+
+def _confirm_claimed(record, *, user, la_codes, _analysis, replace=False):
     try:
         if _analysis is not None:
             table, kind, ctx, plan = _analysis
@@ -590,6 +598,7 @@ def confirm(record, *, user=None, la_codes=None, _analysis=None, resume=False, r
         _set_progress(record, 0.85)
         with transaction.atomic():
             written = kind.write(ctx, plan)
+            _test_pause()
     except ImportProblem as problem:
         return _refuse(record, problem)
     except Exception as exc:
@@ -622,6 +631,15 @@ def _refuse_unconfirmed_replace(record, plan, replace):
             expected="a deliberate confirmation to replace them (--replace on the command, or tick "
                      "'Replace the final figures' on the preview page)",
         )
+
+
+def _test_pause():
+    """PEP_IMPORT_TEST_PAUSE=<seconds>: wait inside the write transaction, so a test can kill the process."""
+    pause = float(os.environ.get("PEP_IMPORT_TEST_PAUSE") or 0)
+    if pause:
+        import time
+
+        time.sleep(pause)
 
 
 def run_file(data, file_name, *, kind=None, year=None, user=None, source="command", la_codes=None, replace=False):
