@@ -4,8 +4,9 @@ PIP := .venv/bin/pip
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# A local, plain-HTTP run: debug pages on, HTTPS-only cookies and redirects off.
-RUN_ENV := DEBUG=$${DEBUG:-true} HTTPS=$${HTTPS:-false}
+# A local, plain-HTTP run: debug pages on, HTTPS-only cookies and redirects off, and invitation
+# emails sent from a command link to the address `make run` serves on.
+RUN_ENV := DEBUG=$${DEBUG:-true} HTTPS=$${HTTPS:-false} SITE_ROOT=$${SITE_ROOT:-http://$(HOST):$(PORT)}
 TEST_ENV := HTTPS=false DJANGO_ALLOW_ASYNC_UNSAFE=true
 
 .PHONY: run test lint setup venv assets migrate demo bench clean chromium report-libs

@@ -51,18 +51,24 @@ class MFAAdapter(DefaultMFAAdapter):
         return current().name
 
 
-def set_password_url(user):
+def site_root(request=None):
+    """The address the portal is served on: the one the admin is using, else SITE_ROOT (commands)."""
+    return request.build_absolute_uri("/").rstrip("/") if request is not None else settings.SITE_ROOT
+
+
+def set_password_url(user, root=None):
     key = default_token_generator.make_token(user)
     path = reverse("account_reset_password_from_key", kwargs={"uidb36": user_pk_to_url_str(user), "key": key})
-    return f"{settings.SITE_ROOT}{path}"
+    return f"{root or settings.SITE_ROOT}{path}"
 
 
-def send_invitation(user):
+def send_invitation(user, request=None):
+    root = site_root(request)
     context = {
         "user": user,
-        "url": set_password_url(user),
+        "url": set_password_url(user, root),
         "partnership_name": current().name,
-        "login_url": settings.SITE_ROOT + reverse("account_login"),
+        "login_url": root + reverse("account_login"),
     }
     send_mail(
         f"[{current().name}] You have been invited to the portal",
@@ -73,7 +79,7 @@ def send_invitation(user):
 
 
 @transaction.atomic
-def invite_user(email, first_name="", last_name="", groups=()):
+def invite_user(email, first_name="", last_name="", groups=(), request=None):
     """Create an account with no usable password and email a link to set one."""
     User = get_user_model()
     email = User.objects.normalize_email(email).lower()
@@ -83,7 +89,7 @@ def invite_user(email, first_name="", last_name="", groups=()):
     if groups:
         user.groups.set(groups)
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
-    transaction.on_commit(lambda: send_invitation(user))
+    transaction.on_commit(lambda: send_invitation(user, request))
     return user
 
 

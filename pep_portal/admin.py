@@ -41,7 +41,7 @@ class PortalUserAdmin(UserAdmin):
             return redirect("admin:index")
         form = InviteForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            user = invite_user(**form.cleaned_data)
+            user = invite_user(**form.cleaned_data, request=request)
             self.message_user(request, f"Invitation sent to {user.email}.", messages.SUCCESS)
             return redirect("admin:auth_user_change", user.pk)
         context = {**self.admin_site.each_context(request), "form": form, "title": "Invite a user", "opts": self.model._meta}
@@ -63,7 +63,7 @@ class PortalUserAdmin(UserAdmin):
     @admin.action(description="Send the set-password invitation again")
     def resend_invitation(self, request, queryset):
         for user in queryset:
-            send_invitation(user)
+            send_invitation(user, request)
         self.message_user(request, f"Invitation sent to {queryset.count()} user(s).")
 
     @admin.action(description="Disable (and sign out everywhere)")

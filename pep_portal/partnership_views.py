@@ -39,7 +39,9 @@ def settings_page(request):
 
 
 def settings_saved_message(before, after):
-    if before == after:
+    from schools.models import School
+
+    if before == after or not School.objects.exists():
         return "Partnership settings saved."
     # The register import keeps only the partnership's LAs' schools, so new codes need a new import.
     return ("Partnership settings saved. The local authority codes changed: import the GIAS register again "

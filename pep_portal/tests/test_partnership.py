@@ -83,3 +83,25 @@ def test_overriding_the_settings_in_a_test_still_applies(db, settings):
     assert partnership.current().la_codes == ("330",)
     settings.PARTNERSHIP_LA_CODES = ["331"]
     assert partnership.current().la_codes == ("331",)
+
+
+def test_an_invitation_links_to_the_address_the_admin_uses_and_opens_set_your_password(
+        client_for, django_capture_on_commit_callbacks, mailoutbox):
+    from django.contrib.auth.models import Group
+
+    admin = client_for("admin")
+    group = Group.objects.get(name="School leader")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post("/admin/auth/user/invite/", {
+            "email": "head@school.example.org", "first_name": "Ada", "last_name": "Head", "groups": [group.pk],
+        })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    body = mailoutbox[-1].body
+    link = next(line.strip() for line in body.splitlines() if "/accounts/password/reset/key/" in line)
+    assert link.startswith("http://testserver/accounts/password/reset/key/")
+    assert "http://testserver/accounts/login/" in body
+    from django.test import Client
+
+    invited = Client()
+    page = invited.get(link.removeprefix("http://testserver"), follow=True).content.decode()
+    assert "<title>Set your password" in page and '<h1 class="govuk-heading-l">Set your password</h1>' in page

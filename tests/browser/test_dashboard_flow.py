@@ -5,6 +5,7 @@ school; axe on every dashboard page."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from dashboard.models import PriorityOverride
 from dashboard.tests import matrix
@@ -43,17 +44,17 @@ def test_an_officer_finds_a_priority_1_school_reads_why_overrides_and_exports(pa
     assert "priority=1" in officer.url
     officer.get_by_role("link", name=world.school_a.name).click()
     assert officer.url.endswith(f"/dashboard/schools/{world.school_a.urn}/")
-    assert "3 red core measures: KS2 RWM 48% vs 65% national" in officer.content()
+    expect(officer.locator("body")).to_contain_text("3 red core measures: KS2 RWM 48% vs 65% national")
     assert officer.locator(".plotly, .js-plotly-plot").count() > 0  # the charts drew
 
     # An empty reason is refused with an error summary; then a proper one is saved.
     officer.get_by_label("Best-fit priority").select_option("3")
     officer.get_by_role("button", name="Save best-fit priority").click()
-    assert officer.locator(".govuk-error-summary").is_visible()
+    expect(officer.locator(".govuk-error-summary")).to_be_visible()
     officer.get_by_label("Best-fit priority").select_option("2")
     officer.get_by_label("Reason").fill("New head and a strong visit in October; support as priority 2.")
     officer.get_by_role("button", name="Save best-fit priority").click()
-    assert "Best-fit priority set to Priority 2" in officer.content()
+    expect(officer.locator("body")).to_contain_text("Best-fit priority set to Priority 2")
     override = PriorityOverride.objects.active().get(school=world.school_a)
     assert (override.priority, override.set_by) == ("2", personas.officer)
     screenshot(officer, "dashboard-flow-school-after-override")

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from governance.models import Group, MemberRole, Membership
 from governance.tests import matrix
@@ -37,12 +38,11 @@ def test_a_chair_publishes_minutes_with_an_exempt_item(page_as, personas):
     page.get_by_label("Start time").fill("16:00")
     page.get_by_label("Status").select_option("held")
     page.get_by_role("button", name="Create meeting").click()
-    # Forgot the place: the error summary says so and links to the field.
-    assert page.locator(".govuk-error-summary").is_visible()
-    assert "Enter a place or an online meeting link" in page.locator(".govuk-error-summary").inner_text()
+    # Forgot the place: the error summary says so and links to the field. (Each check waits for its page.)
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a place or an online meeting link")
     page.get_by_label("Place").fill("Civic Offices")
     page.get_by_role("button", name="Create meeting").click()
-    assert "Meeting created" in page.content()
+    expect(page.locator("main")).to_contain_text("Meeting created")
 
     page.get_by_role("link", name="Add an agenda item").click()
     page.get_by_label("Title").fill("Attendance this term")
@@ -56,16 +56,19 @@ def test_a_chair_publishes_minutes_with_an_exempt_item(page_as, personas):
     page.get_by_role("button", name="Save item").click()
 
     page.get_by_role("link", name="Preview and publish the minutes").click()
+    expect(page.get_by_role("button", name="Publish the minutes")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Exempt item under paragraph 3 of Schedule 12A")
     assert CANARY_EXEMPT not in page.content()
     assert "Exempt item under paragraph 3 of Schedule 12A" in page.content()
     assert not axe_violations(page)
     screenshot(page, "governance-chair-preview")
     page.get_by_role("button", name="Publish the minutes").click()
-    assert "Minutes published" in page.content()
+    expect(page.locator("main")).to_contain_text("Minutes published")
     screenshot(page, "governance-chair-editor")
 
     public = page_as("anonymous")
     public.goto(page.url.replace("/manage/meetings/", "/meetings/"))
+    expect(public.locator("main")).to_contain_text("Exempt item under paragraph 3 of Schedule 12A")
     html = public.content()
     assert "<strong>improved</strong>" in html and CANARY_EXEMPT not in html
     assert "Exempt item under paragraph 3 of Schedule 12A of the Local Government Act 1972" in html

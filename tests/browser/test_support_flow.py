@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from dashboard.models import NextStep, Question, Visit
 from dashboard.tests import matrix_support
@@ -41,14 +42,14 @@ def test_an_officer_records_a_visit_and_a_leader_answers_a_question(page_as, per
     world = build_world(personas)
     officer = page_as("officer")
     officer.goto("/dashboard/support/")
-    assert "School improvement support" in officer.content()
+    expect(officer.locator("body")).to_contain_text("School improvement support")
     officer.get_by_role("link", name=re.compile(f"Record the visit to {world.school_b.name}")).first.click()
     # A next step without an owner or date is refused, with the error summary pointing at it.
     officer.get_by_label("Findings").fill("Attendance is the main concern; the new attendance lead has started well.")
     officer.locator("#id_steps-0-action").fill("Meet every family of a persistently absent pupil")
     officer.get_by_role("button", name="Save the note of visit").click()
     summary = officer.locator(".govuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert "Next step 1: Enter who owns this next step" in summary.inner_text()
     assert not axe_violations(officer)
     screenshot(officer, "support-visit-record-errors")
@@ -56,8 +57,8 @@ def test_an_officer_records_a_visit_and_a_leader_answers_a_question(page_as, per
     due = timezone.localdate() + datetime.timedelta(days=21)
     officer.locator("#id_steps-0-due_date").fill(due.isoformat())
     officer.get_by_role("button", name="Save the note of visit").click()
-    assert "The note of visit was saved." in officer.content()
-    assert "Meet every family of a persistently absent pupil" in officer.content()
+    expect(officer.locator("body")).to_contain_text("The note of visit was saved.")
+    expect(officer.locator("body")).to_contain_text("Meet every family of a persistently absent pupil")
     screenshot(officer, "support-visit-note")
     visit = Visit.objects.get(pk=world.visit_b.pk)
     assert visit.status == "done" and NextStep.objects.filter(visit=visit, owner="Attendance lead").exists()
@@ -68,21 +69,21 @@ def test_an_officer_records_a_visit_and_a_leader_answers_a_question(page_as, per
     leader.get_by_role("link", name=re.compile(f"Reply for {world.school_a.name}")).click()
     assert CANARY_RATING in leader.content()
     leader.get_by_role("button", name="Send the reply").click()
-    assert "Enter an explanation, an action, or both" in leader.locator(".govuk-error-summary").inner_text()
+    expect(leader.locator(".govuk-error-summary")).to_contain_text("Enter an explanation, an action, or both")
     leader.get_by_label("Explanation").fill("Eleven of the 28 pupils joined in Year 6 from outside the country.")
     leader.get_by_label("Action the school is taking").fill("Daily reading catch-up for new arrivals from January.")
     leader.get_by_role("button", name="Send the reply").click()
-    assert "Your reply was sent" in leader.content()
+    expect(leader.locator("body")).to_contain_text("Your reply was sent")
     assert not axe_violations(leader)
     screenshot(leader, "support-question-answered-leader")
     assert Question.objects.get(pk=world.question_a.pk).status == "answered"
 
     officer.goto(f"/dashboard/support/questions/{world.question_a.pk}/")
-    assert "Eleven of the 28 pupils" in officer.content()
+    expect(officer.locator("body")).to_contain_text("Eleven of the 28 pupils")
     officer.get_by_role("button", name="Close the question").click()
-    assert "Enter the outcome before closing the question" in officer.content()
+    expect(officer.locator("body")).to_contain_text("Enter the outcome before closing the question")
     officer.get_by_label("Outcome").fill("Explanation accepted; reading catch-up to be checked at the spring visit.")
     officer.get_by_role("button", name="Close the question").click()
-    assert "The question was closed." in officer.content()
+    expect(officer.locator("body")).to_contain_text("The question was closed.")
     screenshot(officer, "support-question-closed")
     assert Question.objects.get(pk=world.question_a.pk).status == "closed"

@@ -39,7 +39,9 @@ class Command(BaseCommand):
                     continue
                 raise
             module.load(stdout=self.stdout)
+        from pep_portal import demo_personas
+
+        demo_personas.ensure_trust_leader()
         self.stdout.write(self.style.SUCCESS("Demo partnership ready."))
-        self.stdout.write(f"Demo admin: {DEMO_ADMIN_EMAIL} / password: {password}" if created else
-                          f"Demo admin: {DEMO_ADMIN_EMAIL} (password unchanged)")
-        self.stdout.write("Officers and admins set up two-factor authentication at first sign-in.")
+        for line in demo_personas.lines():
+            self.stdout.write(line)
