@@ -7,11 +7,13 @@ from django.db.models import Count, OuterRef, Subquery
 
 from pep_portal import charts, partnership
 from schools.models import Benchmark, Measure, Value
+from schools.performance_public import ZERO_BY_DEFINITION
 
 from . import ratings
 from .models import PriorityOverride, SchoolRating, year_label
 
 PHASE_NAMES = {"": "", "PRI": "primary", "SEC": "secondary", "SPE": "special"}
+ZERO_ENGLAND = "England (0 by definition)"
 
 
 def measure_labels(codes):
@@ -94,6 +96,8 @@ def measure_charts(codes, labels, units, school_series=None, *, prefix="chart", 
         for (name, phase), by_year in sorted(bench.get(code, {}).items(), key=lambda kv: (kv[0][0] != "LA", kv[0])):
             phase_name = PHASE_NAMES.get(phase, phase)
             series.append((f"{name} ({phase_name})" if phase_name else name, by_year))
+        if code in ZERO_BY_DEFINITION:
+            series = _england_zero(series)
         years = sorted({y for _, by_year in series for y in by_year})
         if not years:
             continue
@@ -109,9 +113,28 @@ def measure_charts(codes, labels, units, school_series=None, *, prefix="chart", 
             "chart_id": f"{prefix}-{i}",
             "figure_json": charts.to_json(figure),
             "years": x,
-            "rows": [{"name": name, "cells": [fmt(by_year.get(y), unit) for y in years]} for name, by_year in series],
+            "rows": [{"name": name, "cells": [_cell(name, by_year.get(y), unit) for y in years]}
+                     for name, by_year in series],
         })
     return out
+
+
+def _england_zero(series):
+    """Progress averages 0 nationally by construction, and the DfE leaves England's cell blank: then
+    England is drawn at 0 wherever another series has a figure, and named so (as on the public pages).
+    A published England figure (state-funded schools, e.g. -0.03) is shown as published."""
+    england = [by_year for name, by_year in series if name.startswith("England")]
+    if any(v is not None for by_year in england for v in by_year.values()):
+        return series
+    others = [(name, by_year) for name, by_year in series if not name.startswith("England")]
+    years = sorted({y for _, by_year in others for y, v in by_year.items() if v is not None})
+    return others + [(ZERO_ENGLAND, {y: 0 for y in years})] if years else others
+
+
+def _cell(name, value, unit):
+    if name == ZERO_ENGLAND and value == 0:
+        return "0 (by definition)"
+    return fmt(value, unit)
 
 
 def school_series(school, codes):

@@ -10,7 +10,12 @@ import json
 
 from csp.decorators import csp_update
 
-PALETTE = ["#1d4f6f", "#d4351c", "#00703c", "#f47738", "#4c2c92", "#505a5f", "#28a197", "#912b88"]
+# Red, amber and green mean bands on this site, so no series is ever drawn in them. England and the
+# LA (or its neighbours) are comparators: always the same two neutral colours and dashes, on every page.
+ENGLAND_COLOUR = "#505a5f"  # grey, dashed
+LA_COLOUR = "#6f72af"  # light purple, dotted
+PALETTE = ["#1d4f6f", "#912b88", "#5694ca", "#4c2c92", "#0b0c0c", "#b1b4b6"]
+BAND_COLOURS = {"#d4351c", "#f47738", "#ffdd00", "#00703c", "#85994b"}  # GOV.UK red, orange, yellow, greens
 
 
 def chart_page(view):
@@ -18,15 +23,25 @@ def chart_page(view):
     return csp_update({"style-src": ["'unsafe-inline'"]})(view)
 
 
-def line_chart(title, x, series, *, y_title="", x_title="Academic year"):
-    """series: [(name, [y values, None for a gap]), ...] against the shared x list."""
-    traces = [
-        {"type": "scatter", "mode": "lines+markers", "name": name, "x": list(x), "y": list(ys),
-         "line": {"color": PALETTE[i % len(PALETTE)], "dash": "solid" if i == 0 else "dash"},
-         "connectgaps": False}
-        for i, (name, ys) in enumerate(series)
-    ]
-    return _figure(title, traces, x_title, y_title)
+def line_chart(title, x, series, *, y_title="", x_title="Academic year", la_names=(), height=None):
+    """series: [(name, [y values, None for a gap]), ...] against the shared x list. A series named
+    "England..." or "LA..." (or listed in la_names) is drawn as that comparator; the rest take the palette."""
+    traces, others = [], 0
+    for name, ys in series:
+        if name.startswith("England"):
+            colour, dash = ENGLAND_COLOUR, "dash"
+        elif name.startswith(("LA", "Statistical neighbours")) or name in la_names:
+            colour, dash = LA_COLOUR, "dot"
+        else:
+            colour, dash = PALETTE[others % len(PALETTE)], "solid" if others == 0 else "dashdot"
+            others += 1
+        traces.append({"type": "scatter", "mode": "lines+markers", "name": name, "x": list(x), "y": list(ys),
+                       "line": {"color": colour, "dash": dash, "width": 3 if dash == "solid" else 2},
+                       "connectgaps": False})
+    figure = _figure(title, traces, x_title, y_title)
+    if height:
+        figure["layout"]["height"] = height
+    return figure
 
 
 def bar_chart(title, categories, series, *, y_title="", x_title="", stacked=False):
@@ -40,15 +55,18 @@ def bar_chart(title, categories, series, *, y_title="", x_title="", stacked=Fals
 
 
 def _figure(title, traces, x_title, y_title):
+    # The page's heading names each chart, so the figure has no title of its own; the legend sits above
+    # the plot and wraps there, where it cannot overlap the axis labels on a 320 px screen.
     return {
         "data": traces,
         "layout": {
-            "title": {"text": title},
-            "xaxis": {"title": {"text": x_title}, "type": "category"},
-            "yaxis": {"title": {"text": y_title}},
+            "title": {"text": ""},
+            "meta": {"title": title},
+            "xaxis": {"title": {"text": x_title}, "type": "category", "automargin": True},
+            "yaxis": {"title": {"text": y_title}, "automargin": True},
             "font": {"family": "arial, sans-serif", "size": 14, "color": "#0b0c0c"},
-            "legend": {"orientation": "h", "y": -0.25},
-            "margin": {"l": 60, "r": 20, "t": 50, "b": 80},
+            "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
+            "margin": {"l": 50, "r": 10, "t": 10, "b": 40},
         },
         "config": {"displaylogo": False, "responsive": True},
     }

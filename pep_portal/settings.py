@@ -219,6 +219,7 @@ DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "portal@example.org")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LANGUAGE_CODE = "en-gb"
+LOCALE_PATHS = [BASE_DIR / "locale"]  # sentence case for django-allauth's Title Case strings
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -5,6 +5,8 @@ from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404, render
 from django_tables2 import RequestConfig
 
+from pep_portal.charts import chart_page
+
 from . import glossary
 from .exports import csv_response
 from .filters import SchoolFilter
@@ -58,6 +60,7 @@ def export_schools(qs):
     return csv_response("schools.csv", EXPORT_HEADER, rows())
 
 
+@chart_page
 def school_detail(request, urn):
     school = get_object_or_404(
         School.objects.partnership().select_related("la").prefetch_related(
