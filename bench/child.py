@@ -162,6 +162,39 @@ def step_session(args):
     return {"startup_s": startup, "seconds": time.perf_counter() - t, **pages.server_session()}
 
 
+def step_bulletin(args):
+    """A bulletin to N subscribers: queue it (the delivery rows and the batches handed to the workers:
+    the target), then run every batch in this process to the in-memory mail backend, as the workers
+    would, and count each recipient's recorded result."""
+    n = int(args[0]) if args else 10000
+    startup = django_setup()
+    from django.db.models import Count
+
+    from communications import sending
+    from communications.models import Bulletin, Delivery, Subscriber
+
+    Subscriber.objects.bulk_create(
+        [Subscriber(email=f"reader{i:05}@bench.example.org", status=Subscriber.Status.ACTIVE) for i in range(n)],
+        batch_size=2000,
+    )
+    bulletin = Bulletin.objects.create(subject="Bench week", body="## Latest news\n\n- [A post](https://example.org/news/a/): text")
+    handed = []
+    original = sending.dispatch
+    sending.dispatch = lambda pk, rows: handed.extend((pk, *batch) for batch in sending.batches(rows))
+    t = time.perf_counter()
+    sending.queue(bulletin.pk)
+    queued = time.perf_counter() - t
+    sending.dispatch = original
+    t2 = time.perf_counter()
+    for args_ in handed:
+        sending.send_batch(*args_)
+    sent = time.perf_counter() - t2
+    states = dict(Delivery.objects.filter(bulletin=bulletin).values_list("state").annotate(n=Count("pk")))
+    return {"startup_s": startup, "seconds": queued, "subscribers": n, "batches": len(handed),
+            "queue_s": round(queued, 3), "send_and_record_s": round(sent, 3), "results": states,
+            "bulletin_status": Bulletin.objects.get(pk=bulletin.pk).status}
+
+
 STEPS = {name[5:]: fn for name, fn in globals().items() if name.startswith("step_")}
 
 

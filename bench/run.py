@@ -41,6 +41,8 @@ MEMORY_TARGET_MB = 1024
 RATING_SECONDS = 15
 REPORT_SECONDS = 10
 SCRIPT_BYTES_TARGET = 1_500_000
+BULLETIN_SUBSCRIBERS = 10_000
+BULLETIN_QUEUE_SECONDS = 10
 FLOOR_RUNS = 3
 
 
@@ -354,7 +356,9 @@ def parse_args(argv):
     p.add_argument("--years", type=int, default=3, choices=(1, 2, 3), help="academic years of performance files (3)")
     p.add_argument("--floor-runs", type=int, default=3, help="floor measurements per file, median kept (3)")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder (files, SQLite databases)")
-    p.add_argument("--only", choices=("report",), help="load the data untimed, rate, and measure only this step")
+    p.add_argument("--bulletin-subscribers", type=int, default=BULLETIN_SUBSCRIBERS,
+                   help=f"subscribers for the bulletin step (default {BULLETIN_SUBSCRIBERS:,})")
+    p.add_argument("--only", choices=("report", "bulletin"), help="measure only this step")
     args = p.parse_args(argv)
     if args.las is None:
         args.las = 152 if args.schools >= 152 * 20 else max(2, args.schools // 50)
@@ -380,7 +384,8 @@ def main(argv=None):
     }
     try:
         result["database_version"] = server_version(dbs)
-        (run_report_only if args.only == "report" else run_all)(args, tmp, dbs, result)
+        only = {"report": run_report_only, "bulletin": run_bulletin_only}
+        only.get(args.only, run_all)(args, tmp, dbs, result)
     except (StepFailed, subprocess.TimeoutExpired) as exc:
         result["errors"].append(str(exc))
         say(f"FAILED: {exc}")
@@ -446,6 +451,7 @@ def run_all(args, tmp, dbs, result):
     steps["pages"] = pages_result(big, small)
 
     steps["progress_report"] = measure_report(env)
+    steps["bulletin"] = measure_bulletin(env, args.bulletin_subscribers)
 
     if not args.no_server:
         session = child("session", [], env)
@@ -486,6 +492,27 @@ def run_report_only(args, tmp, dbs, result):
     steps["progress_report"] = measure_report(env)
 
 
+def measure_bulletin(env, subscribers):
+    say(f"a bulletin to {subscribers:,} subscribers")
+    step = child("bulletin", [subscribers], {**env, "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"})
+    recorded = sum(step["results"].values())
+    step["targets"] = {
+        f"queued_under_{BULLETIN_QUEUE_SECONDS}_s": step["queue_s"] < BULLETIN_QUEUE_SECONDS,
+        "every_result_recorded": recorded == subscribers and step["results"].get("sent") == recorded,
+    }
+    step["ok"] = all(step["targets"].values())
+    say(f"  queued in {step['queue_s']:.2f} s ({step['batches']} batches); sent and recorded in "
+        f"{step['send_and_record_s']:.1f} s: {step['results']}")
+    return step
+
+
+def run_bulletin_only(args, tmp, dbs, result):
+    env = child_env(dbs.url("main"), ["899"], tmp / "media")
+    dbs.create_main()
+    result["steps"]["migrate"] = child("migrate", [], env)
+    result["steps"]["bulletin"] = measure_bulletin(env, args.bulletin_subscribers)
+
+
 def pages_result(big, small):
     pages = {}
     for name, page in big["pages"].items():
@@ -519,6 +546,8 @@ def summarise(result):
     for name, page in steps.get("pages", {}).get("pages", {}).items():
         for key, ok in page["targets"].items():
             targets[f"page {name}: {key}"] = ok
+    for key, ok in steps.get("bulletin", {}).get("targets", {}).items():
+        targets[f"bulletin: {key}"] = ok
     imports = steps.get("imports", [])
     national = [e for e in imports if e["kind"] in IMPORT_SECONDS]
     summary = {
@@ -537,6 +566,8 @@ def summarise(result):
         "pages_median_ms": {k: v.get("median_ms") for k, v in steps.get("pages", {}).get("pages", {}).items()},
         "pages_queries": {k: [v.get("queries"), v.get("queries_small_db")]
                           for k, v in steps.get("pages", {}).get("pages", {}).items()},
+        "bulletin_queue_s": steps.get("bulletin", {}).get("queue_s"),
+        "bulletin_send_and_record_s": steps.get("bulletin", {}).get("send_and_record_s"),
         "max_script_bytes": max((v.get("script_bytes", 0) for v in steps.get("pages", {}).get("pages", {}).values()),
                                 default=None),
         "targets_met": sum(1 for ok in targets.values() if ok),

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -46,6 +47,7 @@ def check_email(request):
     return render(request, "communications/bulletin/check_email.html")
 
 
+@never_cache  # the address carries a personal token
 def confirm(request, token):
     """GET shows a button; only the POST confirms, so a mail scanner following links subscribes nobody."""
     subscriber = Subscriber.objects.filter(token=emails.subscriber_token_from(token) or "-").first()
@@ -57,6 +59,7 @@ def confirm(request, token):
     return render(request, "communications/bulletin/confirm.html")
 
 
+@never_cache
 @csrf_exempt  # RFC 8058: a mail program POSTs "List-Unsubscribe=One-Click" here, with no cookie or token
 def unsubscribe(request, token):
     subscriber = get_object_or_404(Subscriber, token=token)

@@ -21,7 +21,8 @@ def test_it_runs_every_step_and_prints_one_json_document():
            if k not in ("DATABASE_URL", "PYTEST_VERSION", "PYTEST_CURRENT_TEST", "DJANGO_SETTINGS_MODULE")}
     proc = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run.py"), "--schools", "120", "--small-schools", "60",
-         "--requests", "2", "--years", "1", "--floor-runs", "1", "--no-server"],
+         "--requests", "2", "--years", "1", "--floor-runs", "1", "--no-server",
+         "--bulletin-subscribers", "200"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=170, check=False,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -41,5 +42,6 @@ def test_it_runs_every_step_and_prints_one_json_document():
         assert page["status"] == 200, name
         assert page["queries"] <= page["queries_small_db"], name  # query counts do not grow with schools
         assert page["script_bytes"] > 0, name
+    assert steps["bulletin"]["results"] == {"sent": 200} and steps["bulletin"]["ok"]
     summary = result["summary"]
     assert summary["targets_total"] > 0 and "all_targets_met" in summary

@@ -238,3 +238,21 @@ def test_the_archive_lists_only_sent_bulletins(client):
     html = client.get("/bulletin/").content.decode()
     assert "Went out" in html and "Not yet" not in html
     assert client.get(f"/bulletin/{draft.pk}/").status_code == 404
+
+
+def test_with_a_broker_a_temporary_failure_requeues_the_batch_after_a_pause(settings, monkeypatch):
+    from communications import tasks
+
+    settings.EMAIL_BACKEND = "communications.tests.backends.FlakyBackend"
+    backends.FlakyBackend.failures = 1
+    subscribers(2)
+    bulletin = Bulletin.objects.create(subject="S", body="B")
+    monkeypatch.setattr(sending, "dispatch", lambda *a: None)
+    sending.queue(bulletin.pk)
+    rows = Delivery.objects.order_by("pk")
+    queued = []
+    monkeypatch.setattr(tasks.send_bulletin_batch, "apply_async", lambda args, countdown: queued.append((args, countdown)))
+    tasks.send_bulletin_batch.run(bulletin.pk, rows.first().pk, rows.last().pk)  # as a worker runs it
+    assert queued == [((bulletin.pk, rows.first().pk, rows.last().pk), 30)]
+    tasks.send_bulletin_batch.run(*queued[0][0])
+    assert set(Delivery.objects.values_list("state", flat=True)) == {Delivery.State.SENT}
