@@ -10,7 +10,8 @@ from django.db import models
 
 
 class VectorField(SearchVectorField):
-    """A tsvector on PostgreSQL (GIN-indexed, migration 0001); an unused text column on SQLite."""
+    """A tsvector on PostgreSQL (GIN-indexed, migration 0002); an unused text column on SQLite, where
+    the FTS5 table search_fts (same migration) indexes the documents instead."""
 
     def db_type(self, connection):
         return "tsvector" if connection.vendor == "postgresql" else "text"
