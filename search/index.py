@@ -67,8 +67,13 @@ def _write(kind, objects):
 
 def rebuild(kinds=None):
     """Every document of the given kinds (default: all) from scratch. Returns {kind: documents}."""
+    from .freshness import mark_indexed
+
     counts = {}
-    for kind in kinds or list(PROVIDERS):
+    kinds = kinds or list(PROVIDERS)
+    if "schools" in kinds:
+        mark_indexed()  # read first: a school changed during the rebuild is caught up afterwards
+    for kind in kinds:
         with transaction.atomic():
             _unindex(SearchDocument.objects.filter(kind=kind))
             SearchDocument.objects.filter(kind=kind).delete()

@@ -32,3 +32,13 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"{self.kind}: {self.title}"
+
+
+class IndexState(models.Model):
+    """How far a bulk-written source has been indexed (search.freshness): one row per source."""
+
+    source = models.CharField(max_length=30, primary_key=True)
+    indexed_up_to = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.source}: {self.indexed_up_to}"
