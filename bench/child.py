@@ -195,6 +195,17 @@ def step_bulletin(args):
             "bulletin_status": Bulletin.objects.get(pk=bulletin.pk).status}
 
 
+def step_search(args):
+    """Meetings to the given number beside the loaded schools, the search index built, /search/ timed."""
+    n_meetings, requests = int(args[0]), int(args[1])
+    startup = django_setup()
+    from bench import search
+
+    t = time.perf_counter()
+    result = search.measure(n_meetings, requests)
+    return {"startup_s": startup, "seconds": time.perf_counter() - t, **result}
+
+
 STEPS = {name[5:]: fn for name, fn in globals().items() if name.startswith("step_")}
 
 

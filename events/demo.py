@@ -32,7 +32,7 @@ EVENTS = [
      20, "Online: assessment and catch-up in phonics, from the English hub.",
      "For reading leads in primary and infant schools."),
     ("Workshop: SEND support in mainstream classrooms", EventKind.WORKSHOP, 14, 9, 3, "Northbridge Teaching Centre",
-     "", 12, 16, "Adapting teaching for pupils with SEN support. This workshop is full: join the waiting list.",
+     "", 12, 16, "Adapting teaching for pupils with SEN support in mainstream classrooms.",
      "Run with the SEND subgroup and the educational psychology service."),
 ]
 
@@ -46,7 +46,10 @@ def _person(n):
 def _event(spec, today):
     title, kind, days, hour, hours, place, online, capacity, _n, summary, description = spec
     tz = timezone.get_current_timezone()
-    starts = datetime.datetime.combine(today + datetime.timedelta(days=days), datetime.time(hour), tzinfo=tz)
+    day = today + datetime.timedelta(days=days)
+    while day.weekday() >= 5:  # events run on weekdays
+        day += datetime.timedelta(days=1)
+    starts = datetime.datetime.combine(day, datetime.time(hour), tzinfo=tz)
     event, created = Event.objects.get_or_create(title=title, defaults={
         "kind": kind, "starts_at": starts, "ends_at": starts + datetime.timedelta(hours=hours), "place": place,
         "online_url": online, "capacity": capacity, "summary": summary, "description": description,

@@ -2,7 +2,8 @@
 until the new ones are complete (a rebuild is built beside the old rows and switched at commit).
 
 On PostgreSQL each document gets a weighted tsvector (title A, summary B, body C) under the
-`english` configuration; on SQLite the vector stays empty and search.query matches words instead.
+`english` configuration, GIN-indexed. On SQLite each document gets a row (rowid = its id) in the
+FTS5 table `search_fts` (porter stemming), kept in step here.
 """
 
 import logging
@@ -15,6 +16,7 @@ from .registry import PROVIDERS
 
 logger = logging.getLogger(__name__)
 CONFIG = "english"
+FTS_TABLE = "search_fts"
 BATCH = 2000
 LIMITS = {"title": 300, "summary": 300, "url": 300}
 
@@ -26,8 +28,29 @@ def _row(kind, doc):
     )
 
 
+def _ids_sql(queryset):
+    sql, params = queryset.values("id").query.sql_with_params()
+    return sql, list(params)
+
+
+def _unindex(queryset):
+    """SQLite: the documents' rows leave the FTS5 table (before the documents themselves go)."""
+    if connection.vendor == "sqlite":
+        sql, params = _ids_sql(queryset)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({sql})", params)  # noqa: S608 - ORM SQL
+
+
 def _vectorise(queryset):
-    if connection.vendor != "postgresql":
+    """The documents become searchable: a weighted tsvector on PostgreSQL, FTS5 rows on SQLite."""
+    if connection.vendor == "sqlite":
+        _unindex(queryset)  # a stale row under a reused id would otherwise answer for the new document
+        sql, params = _ids_sql(queryset)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {FTS_TABLE}(rowid, title, summary, body) "  # noqa: S608 - ORM SQL
+                f"SELECT id, title, summary, body FROM {SearchDocument._meta.db_table} WHERE id IN ({sql})", params
+            )
         return
     queryset.update(
         vector=SearchVector("title", weight="A", config=CONFIG)
@@ -44,9 +67,15 @@ def _write(kind, objects):
 
 def rebuild(kinds=None):
     """Every document of the given kinds (default: all) from scratch. Returns {kind: documents}."""
+    from .freshness import mark_indexed
+
     counts = {}
-    for kind in kinds or list(PROVIDERS):
+    kinds = kinds or list(PROVIDERS)
+    if "schools" in kinds:
+        mark_indexed()  # read first: a school changed during the rebuild is caught up afterwards
+    for kind in kinds:
         with transaction.atomic():
+            _unindex(SearchDocument.objects.filter(kind=kind))
             SearchDocument.objects.filter(kind=kind).delete()
             # iterator() with a chunk size keeps memory flat and still honours prefetch_related.
             counts[kind] = _write(kind, PROVIDERS[kind].queryset().iterator(chunk_size=BATCH))
@@ -60,6 +89,7 @@ def reindex(kind, pks):
     if not keys:
         return
     with transaction.atomic():
+        _unindex(SearchDocument.objects.filter(kind=kind, key__in=keys))
         SearchDocument.objects.filter(kind=kind, key__in=keys).delete()
         _write(kind, PROVIDERS[kind].queryset().filter(pk__in=pks))
         _vectorise(SearchDocument.objects.filter(kind=kind, key__in=keys))

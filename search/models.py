@@ -10,7 +10,8 @@ from django.db import models
 
 
 class VectorField(SearchVectorField):
-    """A tsvector on PostgreSQL (GIN-indexed, migration 0001); an unused text column on SQLite."""
+    """A tsvector on PostgreSQL (GIN-indexed, migration 0002); an unused text column on SQLite, where
+    the FTS5 table search_fts (same migration) indexes the documents instead."""
 
     def db_type(self, connection):
         return "tsvector" if connection.vendor == "postgresql" else "text"
@@ -31,3 +32,13 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"{self.kind}: {self.title}"
+
+
+class IndexState(models.Model):
+    """How far a bulk-written source has been indexed (search.freshness): one row per source."""
+
+    source = models.CharField(max_length=30, primary_key=True)
+    indexed_up_to = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.source}: {self.indexed_up_to}"

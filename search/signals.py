@@ -1,7 +1,9 @@
 """Keeping the index current: a saved or deleted object re-indexes the documents it appears in
-(each provider's `watch`), and a finished register import re-indexes schools and trusts (imports
-write in bulk, which sends no per-row signals). The nightly "search index" beat entry rebuilds
-everything, which also catches what changes with the date alone (a group whose start date arrives).
+(each provider's `watch`). Register imports write in bulk, without per-row signals: search.freshness
+catches up before a search, and, when a broker is configured, a finished import queues that catch-up
+for a worker (never in-process: a national import must not wait for the index). The nightly "search
+index" beat entry rebuilds everything, which also catches what changes with the date alone (a group
+whose start date arrives).
 """
 
 from django.apps import apps
@@ -21,8 +23,13 @@ def _handler(kind, affected):
 
 
 def _after_import(sender, instance, **kwargs):
-    if instance.status == "done" and instance.kind in REGISTER_KINDS:
-        index.rebuild(["schools", "trusts"])
+    from django.conf import settings
+    from django.db import transaction
+
+    if instance.status == "done" and instance.kind in REGISTER_KINDS and settings.CELERY_BROKER_URL:
+        from .tasks import catch_up_register
+
+        transaction.on_commit(catch_up_register.delay)
 
 
 def connect():

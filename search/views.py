@@ -3,7 +3,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from . import query
+from . import freshness, query
 from .registry import PROVIDERS
 
 PAGE_SIZE = 20
@@ -14,8 +14,10 @@ def search(request):
     kind = request.GET.get("kind", "")
     context = {"q": text, "kind": kind if kind in PROVIDERS else "", "groups": [], "page": None}
     if text and context["kind"]:
+        freshness.catch_up()
         context["label"] = PROVIDERS[kind].label
         context["page"] = Paginator(query.of_kind(text, kind), PAGE_SIZE).get_page(request.GET.get("page"))
     elif text:
+        freshness.catch_up()
         context["groups"] = query.grouped(text)
     return render(request, "search/results.html", context)

@@ -13,6 +13,13 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
+            name='IndexState',
+            fields=[
+                ('source', models.CharField(max_length=30, primary_key=True, serialize=False)),
+                ('indexed_up_to', models.DateTimeField(blank=True, null=True)),
+            ],
+        ),
+        migrations.CreateModel(
             name='SearchDocument',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),

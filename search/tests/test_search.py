@@ -112,3 +112,16 @@ def test_the_header_has_a_search_box_on_every_page(client, content):
 def test_the_database_in_use_is_reported(db):
     # Makes the PostgreSQL pass visible in the test log.
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+def test_a_bulk_written_register_is_caught_up_before_a_search(client, content):
+    """Imports write schools in bulk (no signals): the next search indexes what changed since."""
+    from django.utils import timezone
+
+    from schools.models import School
+
+    assert groups(client, "ashby") == {"schools": ["Ashby Primary School"]}
+    School.objects.filter(pk=content["ashby"].pk).update(name="Ashby Juniper Academy", updated_at=timezone.now())
+    schools_factories.School.objects.bulk_create([School(urn=999001, la=content["ashby"].la, name="Juniper Infants",
+                                                         updated_at=timezone.now())])
+    assert sorted(groups(client, "juniper")["schools"]) == ["Ashby Juniper Academy", "Juniper Infants"]

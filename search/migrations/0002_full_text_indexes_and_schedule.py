@@ -1,5 +1,5 @@
-"""The GIN index on the document vectors (PostgreSQL only: SQLite searches by words, see search.query),
-and the beat entry "search index" (nightly, 03:45) that rebuilds the index from the public content."""
+"""The full-text indexes: on PostgreSQL a GIN index on the document vectors; on SQLite an FTS5 table
+(porter stemming, diacritics folded) whose rowid is the document's id. And the beat entry "search index" (nightly, 03:45) that rebuilds the index from the public content."""
 
 from django.db import migrations
 
@@ -7,14 +7,24 @@ NAME = "search index"
 INDEX = "search_document_vector_gin"
 
 
+FTS = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(title, summary, body, "
+    "tokenize = 'porter unicode61 remove_diacritics 2')"
+)
+
+
 def create_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {INDEX} ON search_searchdocument USING gin (vector)")
+    elif schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute(FTS)
 
 
 def drop_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+    elif schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute("DROP TABLE IF EXISTS search_fts")
 
 
 def create_schedule(apps, schema_editor):
