@@ -38,6 +38,7 @@ class Part:
     paragraphs: tuple = ()
     table: Table | None = None
     empty: str = ""  # said instead of the table when it has no rows
+    chart: object = None  # a chart.BarChart drawn from the table's own figures, shown before it
 
 
 @dataclass(frozen=True)

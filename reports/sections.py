@@ -19,6 +19,7 @@ from governance.models import Action, ActionStatus, Attendance, AttendanceStatus
 from strategy.models import Strategy, Target
 from strategy.presenters import present
 
+from .chart import BarChart
 from .document import (
     UNKNOWN,
     Part,
@@ -177,7 +178,8 @@ def priorities(period):
 # ---- support delivered ------------------------------------------------------------------------------
 
 
-def support_rows(terms):
+def support_figures(terms):
+    """[(term name, visits planned, visits done, questions asked, questions answered)] as numbers."""
     visits = {
         row["plan__term"]: row
         for row in Visit.objects.filter(plan__term__in=terms)
@@ -190,13 +192,16 @@ def support_rows(terms):
         Question.objects.filter(term__in=terms, replies__isnull=False)
         .values("term").annotate(n=Count("id", distinct=True)).values_list("term", "n")
     )
-    figures = []
-    for term in terms:
-        v = visits.get(term.pk, {})
-        figures.append((str(term), v.get("planned", 0), v.get("done", 0), asked.get(term.pk, 0),
-                        answered.get(term.pk, 0)))
+    return [
+        (str(t), visits.get(t.pk, {}).get("planned", 0), visits.get(t.pk, {}).get("done", 0), asked.get(t.pk, 0),
+         answered.get(t.pk, 0))
+        for t in terms
+    ]
+
+
+def support_rows(figures):
     if len(figures) > 1:
-        figures.append(("All these terms", *(sum(f[i] for f in figures) for i in range(1, 5))))
+        figures = figures + [("All these terms", *(sum(f[i] for f in figures) for i in range(1, 5)))]
     return tuple(
         (name, f"{planned:,}", f"{done:,}", percent(done, planned), f"{q:,}", f"{a:,}")
         for name, planned, done, q, a in figures
@@ -205,13 +210,19 @@ def support_rows(terms):
 
 def support_delivered(period):
     terms = list(Term.objects.filter(start__lte=period.end, end__gte=period.start).order_by("start"))
+    figures = support_figures(terms)
     table = Table(
         caption="Support visits and questions by term",
         columns=("Term", "Visits planned", "Visits done", "Done against planned", "Questions asked",
                  "Questions answered"),
-        rows=support_rows(terms),
+        rows=support_rows(figures),
         numeric=frozenset({1, 2, 3, 4, 5}),
     )
+    chart = BarChart(
+        title="support visits planned and done by term",
+        categories=tuple(f[0] for f in figures),
+        series=(("Visits planned", tuple(f[1] for f in figures)), ("Visits done", tuple(f[2] for f in figures))),
+    ) if figures else None
     part = Part(
         heading="Visits and questions",
         source="Visits and questions recorded on the support pages (/dashboard/support/), for each whole term "
@@ -219,6 +230,7 @@ def support_delivered(period):
         "answered once the school has replied",
         as_at=when(timezone.now()),
         table=table,
+        chart=chart,
         empty="No school term overlaps the period.",
     )
     intro = ("Priority 1 and 2 schools are offered support visits each term; priority 3 schools are asked about "

@@ -43,5 +43,8 @@ def test_it_runs_every_step_and_prints_one_json_document():
         assert page["queries"] <= page["queries_small_db"], name  # query counts do not grow with schools
         assert page["script_bytes"] > 0, name
     assert steps["bulletin"]["results"] == {"sent": 200} and steps["bulletin"]["ok"]
+    report = steps["progress_report"]
+    assert report["html"]["bytes"] > 0 and report["pdf"]["bytes"] > 0 and set(report["targets"]) == {
+        "html_under_10_s", "pdf_under_10_s"}
     summary = result["summary"]
     assert summary["targets_total"] > 0 and "all_targets_met" in summary

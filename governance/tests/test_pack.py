@@ -69,3 +69,25 @@ def test_the_pack_is_a_tagged_pdf_with_a_title(personas, client_for):
     response = client_for("anonymous").get(f"/governance/meetings/{world.meeting_x.pk}/pack.pdf")
     info = pdf_info(response.content)
     assert info["Tagged"].strip() == "yes" and info["Title"].strip().startswith("Board pack:")
+
+
+def test_image_papers_are_printed_and_the_meeting_page_links_the_packs(personas, client_for):
+    import io
+
+    from PIL import Image
+
+    from governance.models import Attachment
+
+    world = build_world(personas)
+    png = io.BytesIO()
+    Image.new("RGB", (40, 20), "navy").save(png, format="PNG")
+    Attachment.objects.create(agenda_item=world.item_x_public, file=ContentFile(png.getvalue(), name="chart.png"),
+                              original_name="chart.png", kind="png", size=len(png.getvalue()))
+    response = client_for("anonymous").get(f"/governance/meetings/{world.meeting_x.pk}/pack.pdf")
+    assert "Paper: chart.png" in text_of(response)
+    assert "/Alt (Paper: chart.png)" in pdf_objects(response.content)
+
+    url = f"/governance/meetings/{world.meeting_x.pk}/"
+    public = client_for("anonymous").get(url).content.decode()
+    assert "pack.pdf" in public and "pack-exempt.pdf" not in public
+    assert "pack-exempt.pdf" in client_for("officer").get(url).content.decode()

@@ -56,3 +56,15 @@ def test_a_table_refuses_a_figure_that_is_not_yet_text():
         Table(caption="x", columns=("a", "b"), rows=(("a", 1),))
     with pytest.raises(ValueError):
         Table(caption="x", columns=("a", "b"), rows=(("a",),))
+
+
+def test_a_chart_writes_every_value_and_names_every_series():
+    from reports.chart import BarChart
+
+    chart = BarChart(title="visits", categories=("Autumn term 2026/27", "Spring <term>"),
+                     series=(("Visits planned", (1200, 0)), ("Visits done", (845, 0))))
+    svg = chart.svg()
+    assert svg.startswith("<svg") and "1,200" in svg and "845" in svg
+    assert "Visits planned" in svg and "Visits done" in svg and "Spring &lt;term&gt;" in svg
+    assert "the figures are in the table" in chart.alt
+    assert chart.data_uri().startswith("data:image/svg+xml;base64,")

@@ -123,8 +123,9 @@ def test_the_pdf_is_tagged_titled_in_english_and_reads_in_order(world, client_fo
     assert info["Title"].strip().startswith("Progress report,")
     objects = pdf_objects(pdf)
     assert "/Lang (en-GB)" in objects or "/Lang(en-GB)" in objects
-    for tag in ("/H1", "/H2", "/H3", "/Table", "/TH", "/TD", "/Caption"):
+    for tag in ("/H1", "/H2", "/H3", "/Table", "/TH", "/TD", "/Caption", "/Figure"):
         assert f"/S {tag}" in objects or f"/S{tag}" in objects, tag
+    assert "/Alt (Bar chart: support visits planned and done by term" in objects  # the chart's text alternative
     text = squash(" ".join(pdf_text(pdf)))
     order = ["Progress report", "Strategy targets", "Schools by priority", "Support delivered", "Governance"]
     positions = [text.index(heading, text.index("Made from live data")) for heading in order[1:]]
