@@ -256,3 +256,16 @@ def test_with_a_broker_a_temporary_failure_requeues_the_batch_after_a_pause(sett
     assert queued == [((bulletin.pk, rows.first().pk, rows.last().pk), 30)]
     tasks.send_bulletin_batch.run(*queued[0][0])
     assert set(Delivery.objects.values_list("state", flat=True)) == {Delivery.State.SENT}
+
+
+def test_someone_who_unsubscribes_after_it_is_queued_does_not_get_it(monkeypatch):
+    subscribers(2)
+    bulletin = Bulletin.objects.create(subject="S", body="B")
+    monkeypatch.setattr(sending, "dispatch", lambda *a: None)
+    sending.queue(bulletin.pk)
+    Client().post(f"/bulletin/unsubscribe/{Subscriber.objects.get(email='s0@example.net').token}/")
+    rows = Delivery.objects.order_by("pk")
+    sending.send_batch(bulletin.pk, rows.first().pk, rows.last().pk)
+    assert [m.to[0] for m in mail.outbox] == ["s1@example.net"]
+    assert Delivery.objects.get(email="s0@example.net").state == Delivery.State.SKIPPED
+    assert Bulletin.objects.get(pk=bulletin.pk).status == Bulletin.Status.SENT
