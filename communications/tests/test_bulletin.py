@@ -269,3 +269,25 @@ def test_someone_who_unsubscribes_after_it_is_queued_does_not_get_it(monkeypatch
     assert [m.to[0] for m in mail.outbox] == ["s1@example.net"]
     assert Delivery.objects.get(email="s0@example.net").state == Delivery.State.SKIPPED
     assert Bulletin.objects.get(pk=bulletin.pk).status == Bulletin.Status.SENT
+
+
+def test_over_real_smtp_a_421_is_retried_and_a_550_recorded_as_failed(settings):
+    from communications.tests.smtp_server import Server
+
+    server = Server(refuse={"s1@example.net": [421], "s2@example.net": [550, 550]})
+    try:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", server.port, 5
+        subscribers(4)
+        bulletin = Bulletin.objects.create(subject="S", body="B")
+        sending.queue(bulletin.pk)  # s0 sent; s1 refused for now: the batch stops and waits
+        assert server.delivered == ["s0@example.net"]
+        rows = Delivery.objects.order_by("pk")
+        assert sending.send_batch(bulletin.pk, rows.first().pk, rows.last().pk) is None
+        states = dict(rows.values_list("email", "state"))
+        assert states == {"s0@example.net": "sent", "s1@example.net": "sent", "s2@example.net": "failed",
+                          "s3@example.net": "sent"}
+        assert sorted(server.delivered) == ["s0@example.net", "s1@example.net", "s3@example.net"]
+        assert "550" in Delivery.objects.get(email="s2@example.net").error
+    finally:
+        server.stop()
