@@ -151,16 +151,17 @@ def test_a_time_in_the_past_is_refused(admin_client_for):
     assert page.status_code == 400 and "The time to send must be in the future" in page.content.decode()
 
 
-def test_a_temporary_failure_is_retried_and_a_permanent_one_recorded(settings):
+def test_a_temporary_failure_is_retried_and_a_permanent_one_recorded(settings, editor_client):
     settings.EMAIL_BACKEND = "communications.tests.backends.FlakyBackend"
     backends.FlakyBackend.failures = 1
     subscribers(3)
     bulletin = Bulletin.objects.create(subject="S", body="B")
-    sending.queue(bulletin.pk)  # in-process: the retry waits for `send_bulletins` or the next batch run
+    sending.queue(bulletin.pk)  # in-process: the retry waits for `send_bulletins` or the editor's button
     first = Delivery.objects.order_by("pk").first()
     assert first.state == Delivery.State.PENDING and "421" in first.error and first.attempts == 1
-    rows = Delivery.objects.order_by("pk")
-    assert sending.send_batch(bulletin.pk, rows.first().pk, rows.last().pk) is None
+    report = editor_client.get(f"/bulletin/manage/{bulletin.pk}/report/").content.decode()
+    assert "Waiting to be tried again" in report and "421" in report
+    editor_client.post(f"/bulletin/manage/{bulletin.pk}/resume/")
     assert set(Delivery.objects.values_list("state", flat=True)) == {Delivery.State.SENT}
     assert Delivery.objects.get(pk=first.pk).attempts == 2
     bulletin.refresh_from_db()
