@@ -110,6 +110,9 @@ def test_a_bulletin_arrives_with_html_and_text_parts_and_working_unsubscribe_hea
     assert "Fair (http://127.0.0.1:8000/news/fair/)" in message.body
     header = message.extra_headers["List-Unsubscribe"]
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    raw = message.message()  # the MIME message as it goes over SMTP
+    assert raw["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click" and raw["List-Unsubscribe"] == header
+    assert [p.get_content_type() for p in raw.walk()] == ["multipart/alternative", "text/plain", "text/html"]
     url = header.strip("<>").split("8000", 1)[1]
     assert url in message.body and url in html
     # RFC 8058: the mail program POSTs with no cookie and no CSRF token.
@@ -292,3 +295,14 @@ def test_over_real_smtp_a_421_is_retried_and_a_550_recorded_as_failed(settings):
         assert "550" in Delivery.objects.get(email="s2@example.net").error
     finally:
         server.stop()
+
+
+def test_send_bulletins_sends_what_is_due(capsys, settings):
+    from django.core.management import call_command
+
+    subscribers(1)
+    Bulletin.objects.create(subject="Due", body="B", status=Bulletin.Status.SCHEDULED,
+                            send_at=timezone.now() - timezone.timedelta(minutes=1))
+    call_command("send_bulletins")
+    assert "Queued 1 scheduled bulletin(s)" in capsys.readouterr().out
+    assert [m.subject for m in mail.outbox] == [f"{settings.PARTNERSHIP_NAME} bulletin: Due"]
