@@ -166,3 +166,14 @@ def report(request, pk):
             "retrying": bulletin.deliveries.filter(state=Delivery.State.PENDING).exclude(error="")[:50],
         },
     )
+
+
+@editor_only
+@require_POST
+def resume(request, pk):
+    """Try the deliveries waiting after a temporary failure now (without a broker nothing retries by itself)."""
+    bulletin = get_object_or_404(Bulletin, pk=pk, status=Bulletin.Status.SENDING)
+    sending.dispatch(bulletin.pk, bulletin.deliveries.filter(state=Delivery.State.PENDING))
+    sending.finish_if_done(bulletin.pk)
+    messages.success(request, "The waiting deliveries were tried again.")
+    return redirect("bulletin:report", pk=bulletin.pk)

@@ -58,8 +58,11 @@ class NewsPostForm(GovukFormMixin, forms.ModelForm):
         self.order_fields(["title", "slug", "summary", "body", "image", "remove_image", "image_alt", "tags"])
 
     def clean_slug(self):
-        slug = self.cleaned_data.get("slug") or slugify(self.cleaned_data.get("title", ""))[:100]
+        title = self.cleaned_data.get("title")
+        slug = self.cleaned_data.get("slug") or slugify(title or "")[:100]
         if not slug:
+            if not title:
+                return ""  # the missing title is the problem to report, not the address made from it
             raise forms.ValidationError("Enter an address made of letters, numbers and hyphens")
         if slug in RESERVED_SLUGS:
             raise forms.ValidationError(f"“{slug}” is used by the portal's own addresses; choose another")

@@ -138,6 +138,7 @@ class Delivery(models.Model):
         SENDING = "sending", "Being sent"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Not sent: unsubscribed meanwhile"
         # Claimed by a worker that died before it recorded the result: the mail server may or may
         # not have taken it, and it is never sent again (one bulletin is never sent twice to an address).
         INTERRUPTED = "interrupted", "Interrupted (may not have arrived)"
@@ -160,5 +161,5 @@ class Delivery(models.Model):
         return f"{self.bulletin_id} -> {self.email}: {self.state}"
 
 
-FINAL_STATES = (Delivery.State.SENT, Delivery.State.FAILED, Delivery.State.INTERRUPTED)
+FINAL_STATES = (Delivery.State.SENT, Delivery.State.FAILED, Delivery.State.SKIPPED, Delivery.State.INTERRUPTED)
 OPEN_STATES = Q(state=Delivery.State.PENDING) | Q(state=Delivery.State.SENDING)

@@ -118,7 +118,9 @@ def send_batch(bulletin_id, first_id, last_id):
     bulletin = Bulletin.objects.get(pk=bulletin_id)
     rows = Delivery.objects.filter(bulletin_id=bulletin_id, pk__gte=first_id, pk__lte=last_id)
     parts = emails.bulletin_parts(bulletin)
-    pending = rows.filter(state=State.PENDING).order_by("pk").values_list("pk", "email", "subscriber__token")
+    pending = rows.filter(state=State.PENDING).order_by("pk").values_list(
+        "pk", "email", "subscriber__token", "subscriber__status"
+    )
     failed_for_now = _send_rows(parts, pending)
     wait = None
     if failed_for_now:
@@ -132,10 +134,13 @@ def send_batch(bulletin_id, first_id, last_id):
 def _send_rows(parts, pending):
     mail = get_connection()
     try:
-        for pk, email, token in pending:
+        for pk, email, token, status in pending:
             message = emails.bulletin_message(parts, email, token, mail)
             if not claim(pk):
                 continue  # another worker has it, or had it and died: never sent twice
+            if status != Subscriber.Status.ACTIVE:  # unsubscribed after the bulletin was queued
+                record(pk, State.SKIPPED)
+                continue
             try:
                 mail.send_messages([message])
             except Exception as exc:  # noqa: BLE001 - every refusal is recorded on the row

@@ -31,6 +31,7 @@ bulletin_patterns = [
     path("manage/<int:pk>/preview/email.html", bulletin_views.preview_email, name="preview_email"),
     path("manage/<int:pk>/send/", bulletin_views.send, name="send"),
     path("manage/<int:pk>/report/", bulletin_views.report, name="report"),
+    path("manage/<int:pk>/resume/", bulletin_views.resume, name="resume"),
 ]
 
 urlpatterns = [

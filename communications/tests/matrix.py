@@ -126,4 +126,5 @@ ROUTES = [
     Route("bulletin:preview_email", _pk("bulletin_draft"), EDITOR_ONLY),
     Route("bulletin:send", _pk("bulletin_draft"), EDITOR_POST_ONLY),
     Route("bulletin:report", _pk("bulletin_sent"), EDITOR_ONLY, a11y="admin"),
+    Route("bulletin:resume", _pk("bulletin_sent"), EDITOR_POST_ONLY),
 ]

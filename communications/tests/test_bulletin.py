@@ -110,6 +110,9 @@ def test_a_bulletin_arrives_with_html_and_text_parts_and_working_unsubscribe_hea
     assert "Fair (http://127.0.0.1:8000/news/fair/)" in message.body
     header = message.extra_headers["List-Unsubscribe"]
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    raw = message.message()  # the MIME message as it goes over SMTP
+    assert raw["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click" and raw["List-Unsubscribe"] == header
+    assert [p.get_content_type() for p in raw.walk()] == ["multipart/alternative", "text/plain", "text/html"]
     url = header.strip("<>").split("8000", 1)[1]
     assert url in message.body and url in html
     # RFC 8058: the mail program POSTs with no cookie and no CSRF token.
@@ -151,16 +154,17 @@ def test_a_time_in_the_past_is_refused(admin_client_for):
     assert page.status_code == 400 and "The time to send must be in the future" in page.content.decode()
 
 
-def test_a_temporary_failure_is_retried_and_a_permanent_one_recorded(settings):
+def test_a_temporary_failure_is_retried_and_a_permanent_one_recorded(settings, editor_client):
     settings.EMAIL_BACKEND = "communications.tests.backends.FlakyBackend"
     backends.FlakyBackend.failures = 1
     subscribers(3)
     bulletin = Bulletin.objects.create(subject="S", body="B")
-    sending.queue(bulletin.pk)  # in-process: the retry waits for `send_bulletins` or the next batch run
+    sending.queue(bulletin.pk)  # in-process: the retry waits for `send_bulletins` or the editor's button
     first = Delivery.objects.order_by("pk").first()
     assert first.state == Delivery.State.PENDING and "421" in first.error and first.attempts == 1
-    rows = Delivery.objects.order_by("pk")
-    assert sending.send_batch(bulletin.pk, rows.first().pk, rows.last().pk) is None
+    report = editor_client.get(f"/bulletin/manage/{bulletin.pk}/report/").content.decode()
+    assert "Waiting to be tried again" in report and "421" in report
+    editor_client.post(f"/bulletin/manage/{bulletin.pk}/resume/")
     assert set(Delivery.objects.values_list("state", flat=True)) == {Delivery.State.SENT}
     assert Delivery.objects.get(pk=first.pk).attempts == 2
     bulletin.refresh_from_db()
@@ -256,3 +260,49 @@ def test_with_a_broker_a_temporary_failure_requeues_the_batch_after_a_pause(sett
     assert queued == [((bulletin.pk, rows.first().pk, rows.last().pk), 30)]
     tasks.send_bulletin_batch.run(*queued[0][0])
     assert set(Delivery.objects.values_list("state", flat=True)) == {Delivery.State.SENT}
+
+
+def test_someone_who_unsubscribes_after_it_is_queued_does_not_get_it(monkeypatch):
+    subscribers(2)
+    bulletin = Bulletin.objects.create(subject="S", body="B")
+    monkeypatch.setattr(sending, "dispatch", lambda *a: None)
+    sending.queue(bulletin.pk)
+    Client().post(f"/bulletin/unsubscribe/{Subscriber.objects.get(email='s0@example.net').token}/")
+    rows = Delivery.objects.order_by("pk")
+    sending.send_batch(bulletin.pk, rows.first().pk, rows.last().pk)
+    assert [m.to[0] for m in mail.outbox] == ["s1@example.net"]
+    assert Delivery.objects.get(email="s0@example.net").state == Delivery.State.SKIPPED
+    assert Bulletin.objects.get(pk=bulletin.pk).status == Bulletin.Status.SENT
+
+
+def test_over_real_smtp_a_421_is_retried_and_a_550_recorded_as_failed(settings):
+    from communications.tests.smtp_server import Server
+
+    server = Server(refuse={"s1@example.net": [421], "s2@example.net": [550, 550]})
+    try:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", server.port, 5
+        subscribers(4)
+        bulletin = Bulletin.objects.create(subject="S", body="B")
+        sending.queue(bulletin.pk)  # s0 sent; s1 refused for now: the batch stops and waits
+        assert server.delivered == ["s0@example.net"]
+        rows = Delivery.objects.order_by("pk")
+        assert sending.send_batch(bulletin.pk, rows.first().pk, rows.last().pk) is None
+        states = dict(rows.values_list("email", "state"))
+        assert states == {"s0@example.net": "sent", "s1@example.net": "sent", "s2@example.net": "failed",
+                          "s3@example.net": "sent"}
+        assert sorted(server.delivered) == ["s0@example.net", "s1@example.net", "s3@example.net"]
+        assert "550" in Delivery.objects.get(email="s2@example.net").error
+    finally:
+        server.stop()
+
+
+def test_send_bulletins_sends_what_is_due(capsys, settings):
+    from django.core.management import call_command
+
+    subscribers(1)
+    Bulletin.objects.create(subject="Due", body="B", status=Bulletin.Status.SCHEDULED,
+                            send_at=timezone.now() - timezone.timedelta(minutes=1))
+    call_command("send_bulletins")
+    assert "Queued 1 scheduled bulletin(s)" in capsys.readouterr().out
+    assert [m.subject for m in mail.outbox] == [f"{settings.PARTNERSHIP_NAME} bulletin: Due"]

@@ -128,3 +128,11 @@ def test_a_slug_must_be_unique_and_not_shadow_the_portal(editor_client):
     assert "Another post already has this address" in page.content.decode()
     page = editor_client.post("/news/manage/new/", {"title": "T", "slug": "manage", "summary": "S", "body": "B"})
     assert "is used by the portal" in page.content.decode()
+
+
+def test_an_empty_form_names_each_missing_field_once(editor_client):
+    html = editor_client.post("/news/manage/new/", {"title": "", "summary": "", "body": ""}).content.decode()
+    assert "Enter a title" in html and "Enter a summary" in html and "Write the post" in html
+    assert "Enter an address" not in html  # the address is optional: made from the title
+    html = editor_client.post("/news/manage/new/", {"title": "!!!", "summary": "S", "body": "B"}).content.decode()
+    assert "Enter an address made of letters, numbers and hyphens" in html
