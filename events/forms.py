@@ -66,4 +66,6 @@ class EventForm(GovukFormMixin, forms.ModelForm):
             self.add_error("booking_deadline", "Booking must close before the event starts")
         if not data.get("place") and not data.get("online_url"):
             self.add_error("place", "Enter a place, an online link, or both")
+        if data.get("capacity") == 0:
+            self.add_error("capacity", "Enter how many places there are: at least 1")
         return data

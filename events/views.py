@@ -65,7 +65,10 @@ def _book(event, form):
     data = form.cleaned_data
     if form.is_robot or not abuse.email_allowed(data["email"]):
         return
-    bookings.request_booking(event, name=data["name"], email=data["email"], organisation=data["organisation"])
+    try:
+        bookings.request_booking(event, name=data["name"], email=data["email"], organisation=data["organisation"])
+    except bookings.BookingClosed:  # the deadline passed while the form was being sent: nothing to book
+        pass
 
 
 @require_http_methods(["GET", "POST"])

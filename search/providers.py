@@ -33,6 +33,8 @@ class Schools(Provider):
     def document(self, school):
         parts = [school.phase_name or school.get_phase_display(), school.type_name, school.town]
         summary = ", ".join(p for p in parts if p) + f" (URN {school.urn})"
+        if school.status == school.Status.CLOSED:
+            summary = f"Closed. {summary}"
         body = " ".join(str(p) for p in (school.urn, school.town, school.postcode, school.la.name, school.type_name) if p)
         return Doc(str(school.pk), school.name, school.get_absolute_url(), summary, body)
 

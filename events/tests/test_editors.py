@@ -33,15 +33,15 @@ def test_other_signed_in_users_get_404(client, make_event):
 def test_an_editor_adds_an_event_and_bad_input_is_explained(editor):
     data = {"title": "Network meeting: maths leads", "kind": "network", "starts_at": "2027-03-04T09:30",
             "ends_at": "2027-03-04T08:00", "place": "", "online_url": "", "summary": "", "description": "",
-            "capacity": "40", "booking_deadline": "2027-03-05T09:00", "is_published": "on"}
+            "capacity": "0", "booking_deadline": "2027-03-05T09:00", "is_published": "on"}
     response = editor.post("/events/manage/new/", data)
     assert response.status_code == 400
     page = response.content.decode()
     for message in ("The end must be after the start", "Booking must close before the event starts",
-                    "Enter a place, an online link, or both"):
+                    "Enter a place, an online link, or both", "Enter how many places there are: at least 1"):
         assert message in page
     assert not Event.objects.exists()
-    data.update(ends_at="2027-03-04T12:00", booking_deadline="2027-03-01T17:00", place="Civic Offices")
+    data.update(ends_at="2027-03-04T12:00", booking_deadline="2027-03-01T17:00", place="Civic Offices", capacity="40")
     assert editor.post("/events/manage/new/", data).status_code == 302
     event = Event.objects.get()
     assert event.is_published and event.capacity == 40
