@@ -151,7 +151,8 @@ def priority_table(period, before_run, after_run):
     total_b = sum(queries.priority_counts(before_run).values()) if before_run else None
     total_a = sum(queries.priority_counts(after_run).values()) if after_run else None
     rows.append(("All schools rated", count_text(total_b) if before_run else "no run",
-                 count_text(total_a) if after_run else "no run", change_text(total_b, total_a)))
+                 count_text(total_a) if after_run else "no run",
+                 change_text(total_b, total_a) if before_run and after_run else "not known"))
     return Table(
         caption="Schools by priority at the start and end of the period",
         columns=("Priority", f"At {long_date(period.start)}", f"At {long_date(period.end)}", "Change"),

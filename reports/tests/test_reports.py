@@ -224,3 +224,23 @@ def test_report_downloads_are_never_cached(world, client_for):
     for url in (f"/reports/progress/?{period_query()}&format=pdf",
                 f"/reports/progress/confidential/?{period_query()}&format=docx"):
         assert fetch(officer, url)["Cache-Control"] == "no-store"
+
+
+def test_a_run_before_the_period_gives_the_changes(world, client_for):
+    """With a rating run before the period began, the report shows the change and the appendix who changed."""
+    from dashboard.models import SchoolRating
+
+    world.rating_run.finished_at = timezone.now() - datetime.timedelta(days=100)
+    world.rating_run.save(update_fields=["finished_at"])
+    officer = client_for("officer")
+    report = fetch(officer, f"/reports/progress/?{period_query()}").context["report"]
+    priorities = next(t for t in report.tables if t.caption.startswith("Schools by priority"))
+    rows = {row[0]: row for row in priorities.rows}
+    after = SchoolRating.objects.filter(run=world.second_run).count()
+    assert rows["All schools rated"][1:] == ("2", f"{after:,}", f"+{after - 2:,}")
+    assert rows["Priority 2"][1] == "fewer than 3" and rows["Priority 2"][3] == "not shown"
+
+    appendix = fetch(officer, f"/reports/progress/confidential/?{period_query()}").context["report"]
+    changes = next(t for t in appendix.tables if t.caption.startswith("Schools whose computed priority changed"))
+    by_school = {row[0]: row for row in changes.rows}
+    assert by_school["Good Primary 0 (960000)"][1] == "Not rated"
