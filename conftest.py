@@ -88,7 +88,7 @@ def client_for(client, personas):
     return make
 
 
-SEEDED_APPS = ("pep_portal", "schools", "dashboard", "governance", "strategy", "communications")
+SEEDED_APPS = ("pep_portal", "schools", "dashboard", "governance", "strategy", "communications", "events", "search")
 
 
 def reseed_reference_data():
