@@ -22,6 +22,7 @@ from pep_portal.charts import chart_page
 from pep_portal.roles import is_officer
 from schools import glossary
 from schools.models import Measure, ReportCard, School
+from schools.performance_public import ZERO_BY_DEFINITION
 
 from . import exports, queries, ratings, refresh, runs
 from .access import admin_required, officer_required, visible_school
@@ -210,6 +211,8 @@ def school_detail(request, urn):
         m.comparator_label = (
             comparator_text if m.comparator_name == ratings._num(m.comparator) else f"{comparator_text} {m.comparator_name}"
         )
+        if m.measure_code in ZERO_BY_DEFINITION and m.comparator == 0:
+            m.comparator_label = "0 (England, by definition)"  # progress: worded as on every other page
     phases, absence_phase = ratings.classify_school(
         school.phase_name or school.phase, school.type_name,
         special_flag=school.governance in runs.SPECIAL_GOVERNANCE or school.phase == "special")

@@ -197,6 +197,16 @@ class _Maker:
         return name
 
     def school(self, la_code, la_name, estab, phase, type_name, centre):
+        s = self._school(la_code, la_name, estab, phase, type_name, centre)
+        # An infant school ends at year 2 (age 7), a junior school starts at year 3: so an infant school
+        # has no key stage 2 results. Set after the name, so the seeded stream is as before.
+        if s.name.endswith("Infant School"):
+            s.low_age, s.high_age = 4, 7
+        elif s.name.endswith("Junior School"):
+            s.low_age, s.high_age = 7, 11
+        return s
+
+    def _school(self, la_code, la_name, estab, phase, type_name, centre):
         rng = self.rng
         ages = {"Primary": (4, 11), "Secondary": (11, 18 if rng.random() < 0.6 else 16), "All-through": (4, 18)}
         low, high = ages.get(phase, (11, 19) if "special" in type_name.lower() else (14, 19))

@@ -220,10 +220,12 @@ class DemoSchool:
     town: str = ""
     ofsted_rating: str = ""
     ofsted_date: date | None = None
+    high_age: int | None = None
 
     @property
     def ks2(self):
-        return self.phase in ("primary", "all_through", "special")
+        # Key stage 2 ends in year 6 (age 11): an infant school (to age 7) has no KS2 results.
+        return self.phase in ("primary", "all_through", "special") and (self.high_age is None or self.high_age >= 11)
 
     @property
     def ks4(self):
@@ -235,10 +237,12 @@ class DemoSchool:
 
 
 def demo_schools(queryset=None):
-    """The register's state-funded schools with a phase the files cover, as plain records."""
+    """The register's open state-funded schools with a phase the files cover, as plain records. Closed
+    schools (predecessors of academies) have no recent results and no place in Ofsted's file of open
+    schools' latest inspections."""
     from schools.models import School
 
-    qs = queryset if queryset is not None else School.objects.partnership().state_funded()
+    qs = queryset if queryset is not None else School.objects.partnership().open().state_funded()
     out = []
     for s in qs.select_related("la").order_by("urn"):
         phase = "special" if s.governance in ("special_maintained", "special_academy") else s.phase
@@ -247,7 +251,7 @@ def demo_schools(queryset=None):
         out.append(DemoSchool(
             urn=s.urn, la_code=s.la.code, la_name=s.la.name, estab=s.establishment_number or str(2000 + s.urn % 7000),
             name=s.name, phase=phase, pupils=s.pupils or (210 if phase == "primary" else 900), governance=s.governance,
-            town=s.town, ofsted_rating=s.ofsted_rating, ofsted_date=s.ofsted_date,
+            town=s.town, ofsted_rating=s.ofsted_rating, ofsted_date=s.ofsted_date, high_age=s.high_age,
         ))
     return out
 

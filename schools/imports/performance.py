@@ -622,14 +622,21 @@ class PerformanceKind(Kind):
                 existing[row[:3]] = row[3:]
         if keep_final:
             final_sources = _final_sources(existing.values())
+        # An Ofsted row gets one status from its report card and its judgement together (settled below),
+        # so rows read = new + changed + unchanged + skipped, like every other file.
+        ofsted_rows = {}
         for urn, school_id in matched.items():
             f = parsed.schools[urn]
             year = year_of(urn)
             if year is None:
-                continue  # an Ofsted row without a report card: nothing for the value table
+                ofsted_rows[urn] = ("unchanged", {})  # no report card: nothing for the value table
+                continue
             status, changes = self._compare_figures(
                 f, year, measure_ids, existing, (school_id,), value_rows, value_changes, counts, final_sources)
-            plan.add(urn, status, changes=changes, row=f.row, label=f.name or str(urn))
+            if profile.kind == "ofsted":
+                ofsted_rows[urn] = (status, changes)
+            else:
+                plan.add(urn, status, changes=changes, row=f.row, label=f.name or str(urn))
 
         bench_rows, bench_changes = [], []
         bench_existing = {}
@@ -661,16 +668,22 @@ class PerformanceKind(Kind):
                 continue  # the register already has a later graded inspection
             if current["ofsted_rating"] != outcome.rating or current["ofsted_date"] != outcome.inspected:
                 ofsted_updates.append((matched[urn], outcome.rating, outcome.inspected))
-                plan.rows.append({"row": parsed.schools[urn].row, "key": str(urn), "label": parsed.schools[urn].name,
-                                  "status": "changed", "changes": {"Ofsted": [
-                                      f"{current['ofsted_rating'] or 'none'} {current['ofsted_date'] or ''}".strip(),
-                                      f"{outcome.rating} {outcome.inspected or ''}".strip()]}})
+                status, changes = ofsted_rows.get(urn, ("unchanged", {}))
+                ofsted_rows[urn] = ("changed" if status == "unchanged" else status, {**changes, "Ofsted": (
+                    f"{current['ofsted_rating'] or 'none'} {current['ofsted_date'] or ''}".strip(),
+                    f"{outcome.rating} {outcome.inspected or ''}".strip())})
+        card_changes = report_card_changes(parsed.report_cards, matched)
+        changed_cards = {school_id for school_id, *_ in card_changes}
+        for urn, (status, changes) in ofsted_rows.items():
+            if status == "unchanged" and matched[urn] in changed_cards:
+                status = "changed"  # a new or newer report card is a change of this row too
+            f = parsed.schools[urn]
+            plan.add(urn, status, changes=changes, row=f.row, label=f.name or str(urn))
 
         plan.payload = {
             "values": value_rows, "value_changes": value_changes,
             "benchmarks": bench_rows, "benchmark_changes": bench_changes,
-            "ofsted": ofsted_updates, "year": parsed.year,
-            "report_cards": report_card_changes(parsed.report_cards, matched),
+            "ofsted": ofsted_updates, "year": parsed.year, "report_cards": card_changes,
         }
         plan.summary = {
             "file profile": profile.label,
@@ -761,8 +774,8 @@ class PerformanceKind(Kind):
                 [School(id=i, ofsted_rating=r, ofsted_date=d) for i, r, d in payload["ofsted"]],
                 ["ofsted_rating", "ofsted_date"], batch_size=500,
             )
-        # Rows (school or summary rows) with at least one new or changed figure, plus Ofsted updates.
-        return plan.new + plan.changed + len(payload["ofsted"]) + len(payload["report_cards"])
+        # Rows (school or summary rows) with at least one new or changed figure or Ofsted judgement.
+        return plan.new + plan.changed
 
 
 def report_card_changes(cards, matched):
