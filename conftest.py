@@ -88,7 +88,7 @@ def client_for(client, personas):
     return make
 
 
-SEEDED_APPS = ("pep_portal", "schools", "dashboard", "governance", "strategy", "communications", "events", "search")
+SEEDED_APPS = ("pep_portal", "schools", "dashboard", "governance", "strategy", "communications", "events")
 
 
 def reseed_reference_data():
