@@ -139,7 +139,14 @@ def read_table(data, file_name):
 
 
 def decode(data, file_name):
-    """UTF-8 (with or without BOM) first, then Windows-1252; bytes valid in neither are refused by place."""
+    """UTF-8 (with or without BOM) first, then Windows-1252; bytes valid in neither are refused by place.
+
+    A NUL further in than the binary check looks is dropped: PostgreSQL cannot store it in text."""
+    text, encoding = _decode(data, file_name)
+    return (text.replace("\x00", "") if "\x00" in text else text), encoding
+
+
+def _decode(data, file_name):
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ImportProblem("the file is UTF-16 text", file=file_name,
                             expected="UTF-8 or Windows-1252 text (in Excel: Save as 'CSV UTF-8')")
