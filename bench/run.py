@@ -39,6 +39,11 @@ IMPORT_SECONDS = {"ks2": 20, "ks4": 20, "gias_establishments": 30}
 RATIO_TARGET = 3.0
 MEMORY_TARGET_MB = 1024
 RATING_SECONDS = 15
+# PRODUCT.md "Reliability and security": imports within 10 times the file's size, a hostile
+# workbook refused within a few seconds of CPU.
+IMPORT_MEMORY_RATIO = 10
+XLSX_REFUSE_CPU_SECONDS = 5
+LIMITS_CSV_BYTES = 30_000_000
 SCRIPT_BYTES_TARGET = 1_500_000
 FLOOR_RUNS = 3
 
@@ -150,6 +155,39 @@ def child(step, args, env, timeout=900):
 
 
 # ------------------------------------------------------------------------------------------ imports
+def figures_csv(path, size):
+    """The worst case for an import's memory: a performance-like file of many short figures."""
+    columns = 60
+    with open(path, "w", newline="") as fh:
+        fh.write("URN," + ",".join(f"M{c}" for c in range(columns)) + "\n")
+        r = 0
+        while fh.tell() < size:
+            fh.write(f"{100000 + r}," + ",".join(str((r + c) % 97) for c in range(columns)) + "\n")
+            r += 1
+    return path
+
+
+def measure_import_limits(tmp, dbs):
+    """Peak memory reading a 30 MB CSV, and how long a hostile 0.7 MB workbook takes to be refused."""
+    from schools.tests.hostile_files import hostile_xlsx
+
+    env = child_env(dbs.url("main"), [], tmp / "media")
+    csv_path = figures_csv(tmp / "figures-30mb.csv", LIMITS_CSV_BYTES)
+    xlsx_path = tmp / "hostile.xlsx"
+    xlsx_path.write_bytes(hostile_xlsx())
+    say(f"import limits: reading {csv_path.stat().st_size / 1e6:.0f} MB of CSV, refusing a "
+        f"{xlsx_path.stat().st_size / 1e6:.2f} MB hostile workbook")
+    read = child("read_csv", [csv_path], env)
+    read["times_file_size"] = round(read["read_mb"] * 1024 * 1024 / (read["file_mb"] * 1e6), 2)
+    refuse = child("refuse_xlsx", [xlsx_path], env)
+    targets = {f"csv_read_under_{IMPORT_MEMORY_RATIO}x_file_size": read["times_file_size"] < IMPORT_MEMORY_RATIO,
+               f"hostile_xlsx_refused_under_{XLSX_REFUSE_CPU_SECONDS}_cpu_s":
+                   refuse["refused"] and refuse["cpu_s"] < XLSX_REFUSE_CPU_SECONDS}
+    say(f"  CSV: {read['read_mb']:.0f} MB ({read['times_file_size']}x its size); workbook refused after "
+        f"{refuse['cpu_s']:.2f} CPU s")
+    return {"csv": read, "hostile_xlsx": refuse, "targets": targets, "ok": all(targets.values())}
+
+
 def measure_imports(files, env, floor_runs=FLOOR_RUNS):
     out = []
     for _kind, path in files:
@@ -353,6 +391,7 @@ def parse_args(argv):
     p.add_argument("--years", type=int, default=3, choices=(1, 2, 3), help="academic years of performance files (3)")
     p.add_argument("--floor-runs", type=int, default=3, help="floor measurements per file, median kept (3)")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder (files, SQLite databases)")
+    p.add_argument("--only", choices=("import_limits",), help="run only this step (import_limits: no database)")
     args = p.parse_args(argv)
     if args.las is None:
         args.las = 152 if args.schools >= 152 * 20 else max(2, args.schools // 50)
@@ -378,7 +417,10 @@ def main(argv=None):
     }
     try:
         result["database_version"] = server_version(dbs)
-        run_all(args, tmp, dbs, result)
+        if args.only == "import_limits":
+            result["steps"]["import_limits"] = measure_import_limits(tmp, dbs)
+        else:
+            run_all(args, tmp, dbs, result)
     except (StepFailed, subprocess.TimeoutExpired) as exc:
         result["errors"].append(str(exc))
         say(f"FAILED: {exc}")
@@ -417,6 +459,7 @@ def run_all(args, tmp, dbs, result):
     dbs.clone_main_to_small()
 
     steps["imports"] = measure_imports(files, env, args.floor_runs)
+    steps["import_limits"] = measure_import_limits(tmp, dbs)
 
     say("rating run for all schools")
     rate = child("rate", [], env)
@@ -482,6 +525,8 @@ def summarise(result):
     for name, page in steps.get("pages", {}).get("pages", {}).items():
         for key, ok in page["targets"].items():
             targets[f"page {name}: {key}"] = ok
+    for key, ok in steps.get("import_limits", {}).get("targets", {}).items():
+        targets[f"import limits: {key}"] = ok
     imports = steps.get("imports", [])
     national = [e for e in imports if e["kind"] in IMPORT_SECONDS]
     summary = {
