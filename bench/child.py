@@ -206,6 +206,40 @@ def step_search(args):
     return {"startup_s": startup, "seconds": time.perf_counter() - t, **result}
 
 
+def step_read_csv(args):
+    """Read a large CSV as an import does (read_table, then every row): peak memory against its size."""
+    path = args[0]
+    startup = django_setup()
+    from schools.imports.reading import read_table
+
+    with open(path, "rb") as fh:
+        data = fh.read()
+    before = maxrss_mb()  # start-up and the file's bytes, which the upload holds anyway
+    t = time.perf_counter()
+    table = read_table(data, os.path.basename(path))
+    rows = sum(1 for _ in table.rows)
+    return {"startup_s": startup, "seconds": time.perf_counter() - t, "rows": rows, "file_mb": len(data) / 1e6,
+            "rss_before_read_mb": before, "read_mb": maxrss_mb() - before}
+
+
+def step_refuse_xlsx(args):
+    """Read a hostile workbook as an import does: how long until it is refused, in CPU and wall seconds."""
+    path = args[0]
+    startup = django_setup()
+    from schools.imports.reading import ImportProblem, read_table
+
+    with open(path, "rb") as fh:
+        data = fh.read()
+    t, cpu = time.perf_counter(), time.process_time()
+    try:
+        read_table(data, os.path.basename(path))
+        message = None
+    except ImportProblem as problem:
+        message = str(problem)
+    return {"startup_s": startup, "seconds": time.perf_counter() - t, "cpu_s": round(time.process_time() - cpu, 3),
+            "file_mb": len(data) / 1e6, "refused": message is not None, "message": message}
+
+
 STEPS = {name[5:]: fn for name, fn in globals().items() if name.startswith("step_")}
 
 

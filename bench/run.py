@@ -40,6 +40,11 @@ RATIO_TARGET = 3.0
 MEMORY_TARGET_MB = 1024
 RATING_SECONDS = 15
 REPORT_SECONDS = 10
+# PRODUCT.md "Reliability and security": imports within 10 times the file's size, a hostile
+# workbook refused within a few seconds of CPU.
+IMPORT_MEMORY_RATIO = 10
+XLSX_REFUSE_CPU_SECONDS = 5
+LIMITS_CSV_BYTES = 30_000_000
 SCRIPT_BYTES_TARGET = 1_500_000
 BULLETIN_SUBSCRIBERS = 10_000
 BULLETIN_QUEUE_SECONDS = 10
@@ -153,6 +158,39 @@ def child(step, args, env, timeout=900):
 
 
 # ------------------------------------------------------------------------------------------ imports
+def figures_csv(path, size):
+    """The worst case for an import's memory: a performance-like file of many short figures."""
+    columns = 60
+    with open(path, "w", newline="") as fh:
+        fh.write("URN," + ",".join(f"M{c}" for c in range(columns)) + "\n")
+        r = 0
+        while fh.tell() < size:
+            fh.write(f"{100000 + r}," + ",".join(str((r + c) % 97) for c in range(columns)) + "\n")
+            r += 1
+    return path
+
+
+def measure_import_limits(tmp, dbs):
+    """Peak memory reading a 30 MB CSV, and how long a hostile 0.7 MB workbook takes to be refused."""
+    from schools.tests.hostile_files import hostile_xlsx
+
+    env = child_env(dbs.url("main"), [], tmp / "media")
+    csv_path = figures_csv(tmp / "figures-30mb.csv", LIMITS_CSV_BYTES)
+    xlsx_path = tmp / "hostile.xlsx"
+    xlsx_path.write_bytes(hostile_xlsx())
+    say(f"import limits: reading {csv_path.stat().st_size / 1e6:.0f} MB of CSV, refusing a "
+        f"{xlsx_path.stat().st_size / 1e6:.2f} MB hostile workbook")
+    read = child("read_csv", [csv_path], env)
+    read["times_file_size"] = round(read["read_mb"] * 1024 * 1024 / (read["file_mb"] * 1e6), 2)
+    refuse = child("refuse_xlsx", [xlsx_path], env)
+    targets = {f"csv_read_under_{IMPORT_MEMORY_RATIO}x_file_size": read["times_file_size"] < IMPORT_MEMORY_RATIO,
+               f"hostile_xlsx_refused_under_{XLSX_REFUSE_CPU_SECONDS}_cpu_s":
+                   refuse["refused"] and refuse["cpu_s"] < XLSX_REFUSE_CPU_SECONDS}
+    say(f"  CSV: {read['read_mb']:.0f} MB ({read['times_file_size']}x its size); workbook refused after "
+        f"{refuse['cpu_s']:.2f} CPU s")
+    return {"csv": read, "hostile_xlsx": refuse, "targets": targets, "ok": all(targets.values())}
+
+
 def measure_imports(files, env, floor_runs=FLOOR_RUNS):
     out = []
     for _kind, path in files:
@@ -358,8 +396,9 @@ def parse_args(argv):
     p.add_argument("--keep", action="store_true", help="keep the temporary folder (files, SQLite databases)")
     p.add_argument("--bulletin-subscribers", type=int, default=BULLETIN_SUBSCRIBERS,
                    help=f"subscribers for the bulletin step (default {BULLETIN_SUBSCRIBERS:,})")
-    p.add_argument("--only", choices=("report", "bulletin", "search"),
-                   help="measure only this step (search: the register at the given scale, then the search step)")
+    p.add_argument("--only", choices=("report", "bulletin", "search", "import_limits"),
+                   help="measure only this step (search: the register at the given scale, then the search step; "
+                        "import_limits: no database)")
     p.add_argument("--meetings", type=int, default=5000, help="meetings for the search step (default 5000)")
     args = p.parse_args(argv)
     if args.las is None:
@@ -386,8 +425,11 @@ def main(argv=None):
     }
     try:
         result["database_version"] = server_version(dbs)
-        only = {"report": run_report_only, "bulletin": run_bulletin_only, "search": run_search_only}
-        only.get(args.only, run_all)(args, tmp, dbs, result)
+        if args.only == "import_limits":
+            result["steps"]["import_limits"] = measure_import_limits(tmp, dbs)
+        else:
+            only = {"report": run_report_only, "bulletin": run_bulletin_only, "search": run_search_only}
+            only.get(args.only, run_all)(args, tmp, dbs, result)
     except (StepFailed, subprocess.TimeoutExpired) as exc:
         result["errors"].append(str(exc))
         say(f"FAILED: {exc}")
@@ -426,6 +468,7 @@ def run_all(args, tmp, dbs, result):
     dbs.clone_main_to_small()
 
     steps["imports"] = measure_imports(files, env, args.floor_runs)
+    steps["import_limits"] = measure_import_limits(tmp, dbs)
 
     say("rating run for all schools")
     rate = child("rate", [], env)
@@ -581,6 +624,8 @@ def summarise(result):
             targets[f"page {name}: {key}"] = ok
     for key, ok in steps.get("bulletin", {}).get("targets", {}).items():
         targets[f"bulletin: {key}"] = ok
+    for key, ok in steps.get("import_limits", {}).get("targets", {}).items():
+        targets[f"import limits: {key}"] = ok
     imports = steps.get("imports", [])
     national = [e for e in imports if e["kind"] in IMPORT_SECONDS]
     summary = {

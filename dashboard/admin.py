@@ -21,9 +21,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(DashboardAccess)
 class DashboardAccessAdmin(ReadOnlyAdmin):
-    list_display = ("at", "user", "school", "path")
-    list_filter = ("at",)
-    search_fields = ("user__email", "school__name", "school__urn")
+    list_display = ("at", "user", "kind", "school", "filter", "path")
+    list_filter = ("kind", "at")
+    search_fields = ("user__email", "school__name", "school__urn", "filter")
     list_select_related = ("user", "school")
     date_hierarchy = "at"
 

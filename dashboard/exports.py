@@ -55,6 +55,16 @@ def as_csv(ratings_qs, core_codes, filename="school-ratings.csv"):
     return csv_response(filename, header(core_codes), rows(ratings_qs, core_codes))
 
 
+def xlsx_text(value):
+    """Text an XLSX cell can hold: XML 1.0 has no place for most control characters (a school name
+    carrying one made openpyxl raise), so each becomes U+FFFD, visibly replaced rather than lost."""
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    return value
+
+
 def as_xlsx(ratings_qs, core_codes, filename="school-ratings.xlsx"):
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -65,7 +75,7 @@ def as_xlsx(ratings_qs, core_codes, filename="school-ratings.xlsx"):
     for row in rows(ratings_qs, core_codes):
         cells = []
         for value in row:
-            value = safe_cell(value)
+            value = xlsx_text(safe_cell(value))
             cell = WriteOnlyCell(sheet, value=value)
             if isinstance(value, str):
                 # openpyxl would store text starting with "=" as a formula: force it to be text.

@@ -262,19 +262,31 @@ class PriorityOverride(models.Model):
 
 
 class DashboardAccess(models.Model):
-    """Who opened which school's confidential dashboard, and when (admins read it in the Django admin)."""
+    """The access log: who viewed named-school data, when, and what (admins read it in the Django admin).
+
+    One row per school dashboard or support record opened, and per bulk export (no school: the
+    filter says which schools it held)."""
+
+    class Kind(models.TextChoices):
+        DASHBOARD = "dashboard", "School dashboard"
+        SUPPORT = "support", "Support record"
+        EXPORT = "export", "Bulk export"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="dashboard_accesses")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DASHBOARD, db_index=True)
+    school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="dashboard_accesses")
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     path = models.CharField(max_length=300, blank=True)
+    filter = models.CharField(max_length=500, blank=True, help_text="A bulk export's format and filter")
 
     class Meta:
         ordering = ["-at"]
         verbose_name_plural = "dashboard accesses"
 
     def __str__(self):
-        return f"{self.user} opened {self.school} at {self.at:%Y-%m-%d %H:%M}"
+        what = self.school if self.school_id else self.filter
+        return f"{self.user}: {self.get_kind_display()} {what} at {self.at:%Y-%m-%d %H:%M}"
 
 
 # The nightly refresh keeps its own records beside these (issue 6).

@@ -23,7 +23,7 @@ from pep_portal.roles import is_officer
 from schools.models import Cluster, School
 
 from . import support
-from .access import officer_required, visible_school
+from .access import log_support_view, officer_required, visible_school
 from .models import CurrentRun, MeasureRating, SchoolRating, year_label
 from .support_forms import (
     CloseForm,
@@ -206,6 +206,7 @@ def school_record(school, user):
 @require_http_methods(["GET", "POST"])
 def school(request, urn):
     school = visible_school(request.user, urn)
+    log_support_view(request, school)
     context = school_record(school, request.user)
     officer = context["officer"]
     plan = context["plan"]
@@ -290,6 +291,7 @@ def visible_visit(user, pk):
 @require_http_methods(["GET", "POST"])
 def visit(request, pk):
     visit = visible_visit(request.user, pk)
+    log_support_view(request, visit.school)
     officer = is_officer(request.user)
     if request.method == "POST":
         if not officer:
@@ -339,6 +341,7 @@ def visit_record(request, pk):
     visit = visible_visit(request.user, pk)
     if visit.status == Visit.Status.CANCELLED:
         raise Http404("Not found")
+    log_support_view(request, visit.school)
     choices, red = focus_choices(visit.school)
     known = {c for c, _ in choices}
     choices += [(c, support.measure_labels([c])[c][0]) for c in visit.focus if c not in known]
@@ -397,6 +400,7 @@ def question(request, pk):
     if not officer:
         qs = qs.exclude(status=Question.Status.WITHDRAWN)
     question = get_object_or_404(qs, pk=pk)
+    log_support_view(request, question.school)
     reply_form = ReplyForm()
     close_form = CloseForm()
     can_reply = not officer and question.is_active

@@ -25,7 +25,7 @@ from schools.models import Measure, ReportCard, School
 from schools.performance_public import ZERO_BY_DEFINITION
 
 from . import exports, queries, ratings, refresh, runs
-from .access import admin_required, officer_required, visible_school
+from .access import admin_required, log_access, log_export, officer_required, visible_school
 from .forms import CopyForm, OverrideForm, RuleSetForm
 from .models import (
     CurrentRun,
@@ -141,10 +141,9 @@ def school_list(request):
     filterset = RatingFilter(request.GET or None, queryset=rating_queryset(run), core_codes=codes, labels=labels)
     qs = filterset.qs
     export = request.GET.get("_export")
-    if export == "csv":
-        return exports.as_csv(qs, codes)
-    if export == "xlsx":
-        return exports.as_xlsx(qs, codes)
+    if export in ("csv", "xlsx"):
+        log_export(request, export)
+        return exports.as_csv(qs, codes) if export == "csv" else exports.as_xlsx(qs, codes)
     table = RatingTable(qs, core_codes=codes, labels=dict(glossary.column_headings(codes, labels)))
     RequestConfig(request, paginate={"per_page": LIST_PAGE}).configure(table)
     query = request.GET.copy()
@@ -197,7 +196,7 @@ def school_detail(request, urn):
             messages.success(request, f"Best-fit priority set to Priority {form.cleaned_data['priority']}.")
             return redirect(request.path)
     else:
-        DashboardAccess.objects.create(user=request.user, school=school, path=request.get_full_path()[:300])
+        log_access(request, DashboardAccess.Kind.DASHBOARD, school=school)
 
     measures = list(MeasureRating.objects.filter(school_rating=rating).order_by("id")) if rating else []
     codes = [m.measure_code for m in measures] or (queries.core_codes(run) if run else [])

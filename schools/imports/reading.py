@@ -9,7 +9,9 @@ import datetime
 import io
 import os
 import re
+import time
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -17,6 +19,13 @@ from django.conf import settings
 ALLOWED_EXTENSIONS = (".csv", ".xlsx")
 XLSX_MAX_MEMBERS = 500
 XLSX_MAX_RATIO = 200  # uncompressed / compressed for one member; real workbooks stay far below
+# openpyxl reads about 150,000 cells (6 MB of sheet XML) a CPU second: these keep a workbook to a few
+# seconds however it is built. Large files come as CSV (the DfE publishes CSV), which has no limit.
+XLSX_MAX_CELLS = 300_000
+XLSX_MAX_SHEET_BYTES = 20 * 1024 * 1024  # a worksheet's XML, unpacked
+XLSX_MAX_PART_BYTES = 8 * 1024 * 1024  # any other part (shared strings, styles), parsed whole on opening
+XLSX_CPU_SECONDS = 3.0
+AS_CSV = "save it as CSV (comma-separated values) and upload that"
 
 csv.field_size_limit(10 * 1024 * 1024)
 LINKED_ESTABLISHMENTS = "linked establishments"
@@ -55,13 +64,45 @@ class ImportProblem(Exception):
                 "expected": self.expected, "text": str(self)}
 
 
+class Rows(Sequence):
+    """A file's data rows, each a list of str exactly `width` long, read from compact storage.
+
+    A CSV row is kept as its own text and split into fields each time it is read: a list of small
+    str objects costs about 50 bytes a cell, so holding every row split made a 30 MB file cost
+    about 10 times its size (33 times for files of short figures); the text costs about its size.
+    XLSX rows (bounded by XLSX_MAX_CELLS) are kept as lists.
+    """
+
+    def __init__(self, items, width):
+        self._items = items
+        self.width = width
+
+    def __len__(self):
+        return len(self._items)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self._fit(item) for item in self._items[i]]
+        return self._fit(self._items[i])
+
+    def __iter__(self):
+        for item in self._items:
+            yield self._fit(item)
+
+    def _fit(self, item):
+        row = next(csv.reader([item], strict=False)) if isinstance(item, str) else item
+        if len(row) < self.width:
+            return row + [""] * (self.width - len(row))
+        return row[:self.width] if len(row) > self.width else row
+
+
 @dataclass
 class Table:
     """A file read into strings. Row numbers are the file's own: the header is row 1."""
 
     file_name: str
     header: list
-    rows: list  # each a list of str, exactly len(header) long
+    rows: Sequence  # each a list of str, exactly len(header) long (Rows: parsed as read)
     row_numbers: list  # the file row number of each entry of rows
     encoding: str = "utf-8"
     format: str = "csv"
@@ -141,7 +182,14 @@ def read_table(data, file_name):
 
 
 def decode(data, file_name):
-    """UTF-8 (with or without BOM) first, then Windows-1252; bytes valid in neither are refused by place."""
+    """UTF-8 (with or without BOM) first, then Windows-1252; bytes valid in neither are refused by place.
+
+    A NUL further in than the binary check looks is dropped: PostgreSQL cannot store it in text."""
+    text, encoding = _decode(data, file_name)
+    return (text.replace("\x00", "") if "\x00" in text else text), encoding
+
+
+def _decode(data, file_name):
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ImportProblem("the file is UTF-16 text", file=file_name,
                             expected="UTF-8 or Windows-1252 text (in Excel: Save as 'CSV UTF-8')")
@@ -180,15 +228,47 @@ def _undecodable(data, exc, file_name, expected):
 
 
 def _read_csv(text, file_name):
+    """(header, iterator of (record text, fields)): records are split one at a time, never all at once."""
+    if "\n" not in text and "\r" in text:
+        text = text.replace("\r", "\n")  # old Mac line ends
+    records = _records(text, file_name)
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), strict=False)
-        rows = list(reader)
-    except csv.Error as exc:
-        raise ImportProblem(f"the CSV cannot be read ({exc})", file=file_name,
-                            row=getattr(exc, "line_num", None), expected="comma-separated values") from None
-    # csv.reader counts physical lines; a quoted field with newlines spans several. Keep it simple:
-    # number rows by their order (header = 1), which matches the file for all DfE layouts.
-    return (rows[0] if rows else []), rows[1:]
+        _, header = next(records)
+    except StopIteration:
+        header = []
+    return header, records
+
+
+def _lines(text):
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\n", start)
+        end = size if end < 0 else end + 1
+        yield text[start:end]
+        start = end
+
+
+def _records(text, file_name):
+    """(the record's own text, its fields) for each CSV record; a quoted field may span lines."""
+    pending = []
+
+    def feed():
+        for line in _lines(text):
+            pending.append(line)
+            yield line
+
+    reader = csv.reader(feed(), strict=False)
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ImportProblem(f"the CSV cannot be read ({exc})", file=file_name, row=reader.line_num,
+                                expected="comma-separated values") from None
+        raw = pending[0] if len(pending) == 1 else "".join(pending)
+        pending.clear()
+        yield raw, fields
 
 
 def _shape(file_name, header, raw_rows, encoding, fmt):
@@ -203,15 +283,13 @@ def _shape(file_name, header, raw_rows, encoding, fmt):
     # links in extra fields ("115961 Predecessor"): kept beside the row, never refused (PRODUCT.md).
     links_last = normalise_name(header[-1]) == LINKED_ESTABLISHMENTS
     overflow = {}
-    for i, row in enumerate(raw_rows, start=2):
+    # CSV rows come as (record text, fields) and are kept as text; XLSX rows as lists of fields.
+    for i, item in enumerate(raw_rows, start=2):
+        raw, row = item if isinstance(item, tuple) else (None, item)
         if not row or not any(cell.strip() for cell in row):
             continue  # blank lines are not rows
-        if len(row) < width:
-            # DfE downloads often stop a row early: the missing trailing fields are empty.
-            row = row + [""] * (width - len(row))
-        elif len(row) > width and links_last:
-            overflow[i] = [cell.strip() for cell in row[width:] if cell.strip()]
-            row = row[:width]
+        if len(row) > width and links_last:
+            overflow[i] = [cell.strip() for cell in row[width:] if cell.strip()]  # Rows cuts them off the row
         elif len(row) > width:
             extra = row[width:]
             for j, cell in enumerate(extra):
@@ -222,14 +300,14 @@ def _shape(file_name, header, raw_rows, encoding, fmt):
                         file=file_name, row=i, column=f"field {width + j + 1} (after the last column)",
                         expected=f"at most {width} fields, or empty extra fields",
                     )
-            row = row[:width]
-        rows.append(row)
+        # DfE downloads often stop a row early: the missing trailing fields are read as empty (Rows).
+        rows.append(raw if raw is not None else row)
         numbers.append(i)
     if not rows:
         raise ImportProblem("the file has a header but no data rows", file=file_name, row=2,
                             expected="at least one data row")
-    return Table(file_name=file_name, header=header, rows=rows, row_numbers=numbers, encoding=encoding, format=fmt,
-                 overflow=overflow)
+    return Table(file_name=file_name, header=header, rows=Rows(rows, width), row_numbers=numbers, encoding=encoding,
+                 format=fmt, overflow=overflow)
 
 
 def _read_xlsx(data, file_name):
@@ -256,6 +334,7 @@ def _read_xlsx(data, file_name):
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names:
         raise ImportProblem("the zip file is not an Excel workbook", file=file_name, expected="an .xlsx workbook")
+    _check_xlsx_size(archive, infos, file_name)
     import openpyxl
     from openpyxl.utils import get_column_letter
 
@@ -268,7 +347,12 @@ def _read_xlsx(data, file_name):
         ws = wb.worksheets[0]
         rows = []
         header = None
+        cells, started = 0, time.process_time()
         for r, row in enumerate(ws.iter_rows(), start=1):
+            cells += len(row)
+            if cells > XLSX_MAX_CELLS or time.process_time() - started > XLSX_CPU_SECONDS:
+                raise ImportProblem(f"the workbook has more than {XLSX_MAX_CELLS:,} cells (reached at row {r:,})",
+                                    file=file_name, row=r, expected=f"a smaller workbook, or {AS_CSV}")
             values = []
             for c, cell in enumerate(row, start=1):
                 value = getattr(cell, "value", None)
@@ -284,6 +368,37 @@ def _read_xlsx(data, file_name):
     finally:
         wb.close()
     return header or [], rows
+
+
+def _check_xlsx_size(archive, infos, file_name):
+    """Refuse, before openpyxl parses anything, a workbook whose parts would take long to parse."""
+    for info in infos:
+        sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+        limit = XLSX_MAX_SHEET_BYTES if sheet else XLSX_MAX_PART_BYTES
+        if info.file_size > limit:
+            raise ImportProblem(f"part {info.filename!r} of the workbook is too large to read ({info.file_size:,} "
+                                f"bytes unpacked)", file=file_name, expected=f"at most {limit:,} bytes: {AS_CSV}")
+        if sheet:
+            with archive.open(info) as fh:
+                head = fh.read(65536).decode("utf-8", errors="replace")
+            match = DIMENSION.search(head)
+            if match:
+                cells = _dimension_cells(match)
+                if cells > XLSX_MAX_CELLS:
+                    raise ImportProblem(f"the workbook's sheet is {cells:,} cells (rows x columns)",
+                                        file=file_name, expected=f"at most {XLSX_MAX_CELLS:,} cells: {AS_CSV}")
+
+
+DIMENSION = re.compile(r'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+
+
+def _dimension_cells(match):
+    from openpyxl.utils import column_index_from_string
+
+    first_col, first_row, last_col, last_row = match.groups()
+    last_col, last_row = last_col or first_col, last_row or first_row
+    columns = column_index_from_string(last_col) - column_index_from_string(first_col) + 1
+    return max(columns, 1) * max(int(last_row) - int(first_row) + 1, 1)
 
 
 def _cell_text(value):
