@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from schools.models import ACADEMY_CATEGORIES, ImportRecord, SchoolLink, Trust, TrustLink
 
-LINK = re.compile(r"^\s*(\d{1,9})\s+(.+?)\s*$")
+LINK = re.compile(r"^\s*(\d{1,9})\s*[-:]?\s+(.+?)\s*$")  # "115961 Predecessor" (or "115961 - Predecessor")
 NO_LINKS = {"", "does not have links", "not applicable", "none", "null"}
 
 # The columns of a full GIAS establishment file the importer reads; a narrower download lacks some.
