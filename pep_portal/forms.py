@@ -43,7 +43,6 @@ class PartnershipForm(forms.ModelForm):
             "la_codes": "The DfE three-digit codes of the local authorities whose schools the partnership covers, "
                         "separated by commas, for example 936",
             "neighbour_la_codes": "Compared with the partnership in the strategy’s targets, for example 867, 868, 872",
-            "address": "Shown on the public contact page",
         }
         widgets = {
             "name": forms.TextInput(attrs=TEXT),

@@ -1,8 +1,8 @@
 """The partnership's current settings: the one place code reads its name, LA codes and contacts.
 
 The row admins edit on /dashboard/settings/ wins; before its first save the environment's values
-apply, so a fresh install (and a test that overrides settings) works with no row. The answer is held
-in the shared cache, so every web process and worker sees a saved change on its next read."""
+apply, so a fresh install (and a test that overrides settings) works with no row. With Redis as the
+cache the answer is held there, so every web process and worker sees a saved change on its next read."""
 
 from dataclasses import dataclass
 
@@ -56,7 +56,15 @@ def load():
     )
 
 
+def shared_cache():
+    # With the database cache (no CACHE_URL) a cache lookup is itself a query: reading the one row
+    # costs the same and does not need the cache table (commands run before createcachetable).
+    return settings.CACHES["default"]["BACKEND"] != "django.core.cache.backends.db.DatabaseCache"
+
+
 def current():
+    if not shared_cache():
+        return load()
     value = cache.get(CACHE_KEY)
     if value is None:
         value = load()
@@ -65,7 +73,8 @@ def current():
 
 
 def forget():
-    cache.delete(CACHE_KEY)
+    if shared_cache():
+        cache.delete(CACHE_KEY)
 
 
 def forget_now_and_on_commit():

@@ -73,6 +73,8 @@ def walk(page, base_url, email, password, *, la_code="936", name="Surrey Schools
     s.click(page.get_by_role("button", name="Activate"))
     s.done("two-factor")
     s.click(page.get_by_role("link", name="Home", exact=True))
+    expect(page.get_by_role("link", name="Set up the portal")).to_be_visible()
+    s.done("empty-home")
     s.click(page.get_by_role("link", name="Set up the portal"))
     expect(page.locator("h1")).to_have_text("Set up the portal")
     s.done("set-up")
