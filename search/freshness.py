@@ -3,13 +3,19 @@ Before each search, `catch_up()` asks one indexed question (the newest School.up
 the register cache asks) and, when the register changed since it was last indexed, re-indexes the
 schools changed since then and the trusts (a few thousand at most). With a broker, the import's
 completion also queues the same catch-up for a worker (search.signals), so visitors rarely wait.
+
+Objects that become public when a date arrives, with no save (a news post scheduled for later), are
+caught up the same way by `catch_up_scheduled()`: one indexed question per such kind (the newest date
+that has come), and the objects whose date came since it last looked are indexed.
 """
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from . import index
 from .models import IndexState
+from .registry import PROVIDERS
 
 SOURCE = "register"
 
@@ -47,3 +53,44 @@ def mark_indexed():
 
     latest = School.objects.aggregate(m=Max("updated_at"))["m"]
     IndexState.objects.update_or_create(source=SOURCE, defaults={"indexed_up_to": latest})
+
+
+def before_search():
+    catch_up()
+    catch_up_scheduled()
+
+
+def catch_up_scheduled():
+    for kind, provider in PROVIDERS.items():
+        if provider.scheduled_by:
+            _catch_up_kind(kind, provider.scheduled_by)
+
+
+def _catch_up_kind(kind, field, now=None):
+    now = now or timezone.now()
+    due = _due(kind, field, now)
+    latest = due.aggregate(m=Max(field))["m"]
+    source = f"scheduled:{kind}"
+    if _up_to_date(IndexState.objects.filter(source=source).first(), latest):
+        return
+    with transaction.atomic():
+        state, _ = IndexState.objects.select_for_update().get_or_create(source=source)
+        if _up_to_date(state, latest):
+            return
+        if state.indexed_up_to is not None:
+            due = due.filter(**{f"{field}__gt": state.indexed_up_to})
+        index.reindex(kind, list(due.values_list("pk", flat=True)))
+        state.indexed_up_to = latest
+        state.save()
+
+
+def _due(kind, field, now):
+    """The provider's public objects whose date has come (its queryset already leaves out the rest)."""
+    return PROVIDERS[kind].queryset().filter(**{f"{field}__lte": now}).order_by()
+
+
+def mark_scheduled(kind, now=None):
+    """After a kind's full rebuild: its objects whose date has come are all indexed."""
+    field = PROVIDERS[kind].scheduled_by
+    latest = _due(kind, field, now or timezone.now()).aggregate(m=Max(field))["m"]
+    IndexState.objects.update_or_create(source=f"scheduled:{kind}", defaults={"indexed_up_to": latest})
