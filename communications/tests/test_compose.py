@@ -9,7 +9,6 @@ from communications import compose
 from communications.emails import absolute
 from communications.models import NewsPost
 from events.models import Booking, BookingStatus
-from events.tests.conftest import make_event  # noqa: F401 - the events fixture
 
 pytestmark = pytest.mark.django_db
 
