@@ -24,11 +24,17 @@ def _up_to_date(state, latest):
     return latest is None or bool(state and state.indexed_up_to and state.indexed_up_to >= latest)
 
 
-def catch_up():
+def _states():
+    """Every source's state in one query (a handful of rows): read once before a search."""
+    return {state.source: state for state in IndexState.objects.all()}
+
+
+def catch_up(states=None):
     from schools.models import School
 
     latest = School.objects.aggregate(m=Max("updated_at"))["m"]
-    if _up_to_date(IndexState.objects.filter(source=SOURCE).first(), latest):
+    state = states.get(SOURCE) if states is not None else IndexState.objects.filter(source=SOURCE).first()
+    if _up_to_date(state, latest):
         return 0
     with transaction.atomic():
         # Locked: two searches arriving together catch up once; the second finds the work done.
@@ -56,22 +62,23 @@ def mark_indexed():
 
 
 def before_search():
-    catch_up()
-    catch_up_scheduled()
+    states = _states()
+    catch_up(states)
+    catch_up_scheduled(states)
 
 
-def catch_up_scheduled():
+def catch_up_scheduled(states=None):
+    states = _states() if states is None else states
     for kind, provider in PROVIDERS.items():
         if provider.scheduled_by:
-            _catch_up_kind(kind, provider.scheduled_by)
+            _catch_up_kind(kind, provider.scheduled_by, states.get(f"scheduled:{kind}"))
 
 
-def _catch_up_kind(kind, field, now=None):
-    now = now or timezone.now()
-    due = _due(kind, field, now)
+def _catch_up_kind(kind, field, state, now=None):
+    due = _due(kind, field, now or timezone.now())
     latest = due.aggregate(m=Max(field))["m"]
     source = f"scheduled:{kind}"
-    if _up_to_date(IndexState.objects.filter(source=source).first(), latest):
+    if _up_to_date(state, latest):
         return
     with transaction.atomic():
         state, _ = IndexState.objects.select_for_update().get_or_create(source=source)
