@@ -182,5 +182,5 @@ class News(Provider):
     def document(self, post):
         when = timezone.localtime(post.published_at)
         body = " ".join(p for p in (post.body, post.tags, post.image_alt if post.image else "") if p)
-        return Doc(str(post.pk), post.title, post.get_absolute_url(), f"News, {when:%-d %B %Y}. {post.summary}",
+        return Doc(str(post.pk), post.title, post.get_absolute_url(), f"{when:%-d %B %Y}: {post.summary}",
                    body, post.published_at)
