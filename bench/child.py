@@ -196,13 +196,13 @@ def step_bulletin(args):
 
 
 def step_search(args):
-    """Meetings to the given number beside the loaded schools, the search index built, /search/ timed."""
-    n_meetings, requests = int(args[0]), int(args[1])
+    """Meetings and news posts to the given numbers beside the loaded schools, the index built, /search/ timed."""
+    n_meetings, n_news, requests = int(args[0]), int(args[1]), int(args[2])
     startup = django_setup()
     from bench import search
 
     t = time.perf_counter()
-    result = search.measure(n_meetings, requests)
+    result = search.measure(n_meetings, n_news, requests)
     return {"startup_s": startup, "seconds": time.perf_counter() - t, **result}
 
 

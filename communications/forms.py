@@ -98,7 +98,7 @@ class BulletinForm(GovukFormMixin, forms.ModelForm):
         fields = ["subject", "body"]
         labels = {"subject": "Subject", "body": "Bulletin (Markdown)"}
         help_texts = {
-            "body": "Pre-filled from recent news, coming meetings and newly published minutes. Edit freely: "
+            "body": "Pre-filled from recent news, coming events, coming meetings and newly published minutes. Edit freely: "
             "“## Heading” for a heading, “- ” for a list item, [text](address) for a link.",
         }
         error_messages = {"subject": {"required": "Enter a subject"}, "body": {"required": "Write the bulletin"}}

@@ -106,6 +106,7 @@ def publish(request, pk):
 @require_POST
 def unpublish(request, pk):
     item = get_object_or_404(NewsPost, pk=pk)
-    NewsPost.objects.filter(pk=item.pk).update(status=NewsPost.Status.DRAFT, updated_at=timezone.now())
+    item.status = NewsPost.Status.DRAFT
+    item.save(update_fields=["status", "updated_at"])  # a save, so listeners (the search index) hear of it
     messages.success(request, f"“{item.title}” is a draft again and no longer public.")
     return redirect("news:manage")

@@ -20,6 +20,7 @@ NAV_SECTIONS = (
     ("/news/", "news"),
     ("/bulletin/", "news"),
     ("/events/", "events"),
+    ("/reports/", "reports"),
     ("/admin/", "admin"),
 )
 
@@ -51,7 +52,7 @@ def portal(request):
         "nav_page": request.path in ("/", "/strategy/", "/schools/", "/governance/", "/dashboard/",
                                      "/dashboard/support/", "/dashboard/imports/", "/dashboard/rules/",
                                      "/dashboard/setup/", "/dashboard/refresh/", "/news/", "/news/manage/",
-                                     "/events/"),
+                                     "/events/", "/reports/"),
         "user_is_officer": is_officer(user),
         "user_is_admin": is_admin(user),
         "user_is_editor": is_editor(user),

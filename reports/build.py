@@ -18,7 +18,8 @@ def progress_report(period, section_functions=None):
         sections=built,
         summary=(
             f"This report sets out the partnership's progress from {period.label}: its strategy targets, its "
-            "schools by priority, the support delivered to schools, and the work of its board and groups.",
+            "schools by priority, the support delivered to schools, the work of its board and groups, and its "
+            "events and bulletins.",
             "Every figure comes from the portal's live data; each table says where its figures come from and "
             "as at when. Named schools are only in the confidential appendix, which is not for publication.",
         ),

@@ -2,8 +2,9 @@
 
 Each function takes a Period and returns a document.Section, with every figure already text and
 every part saying where its figures come from and as at when. SECTIONS lists them in the order the
-report prints them: a new section (events, the bulletin) is one more function appended there.
-Nothing here names a school: counts only, withheld below three schools.
+report prints them: a new section is one more function appended there. Nothing here names a school:
+counts only, withheld below three schools. Events and bulletins are named (their titles and subjects
+are public); the people who booked or received them never are, only counted.
 """
 
 import datetime
@@ -12,9 +13,11 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from communications.models import Bulletin, Delivery
 from dashboard import queries
 from dashboard.models import RatingRun, Term, Visit, year_label
 from dashboard.support_models import Question
+from events.models import BookingStatus, Event
 from governance.models import Action, ActionStatus, Attendance, AttendanceStatus, Meeting, MeetingStatus
 from strategy.models import Strategy, Target
 from strategy.presenters import present
@@ -303,4 +306,65 @@ def governance(period):
     return Section(key="governance", heading="Governance", parts=(part,))
 
 
-SECTIONS = (strategy_targets, priorities, support_delivered, governance)
+# ---- events and bulletins -----------------------------------------------------------------------------
+
+
+def total_row(label, rows, first_figure):
+    """A total of the numeric columns from `first_figure` on (the columns before it left blank)."""
+    sums = [sum(int(row[i].replace(",", "")) for row in rows) for i in range(first_figure, len(rows[0]))]
+    return (label, *([""] * (first_figure - 1)), *(f"{n:,}" for n in sums))
+
+
+def events_held(period, now):
+    start, end = day_bounds(period)
+    events = (
+        Event.objects.public().filter(starts_at__gte=start, starts_at__lt=min(end, now)).order_by("starts_at", "pk")
+        .annotate(confirmed=Count("bookings", filter=Q(bookings__status=BookingStatus.CONFIRMED)),
+                  attended=Count("bookings", filter=Q(bookings__attended=True)))
+    )
+    rows = tuple((e.title, long_date(timezone.localtime(e.starts_at).date()), f"{e.capacity:,}", f"{e.confirmed:,}",
+                  f"{e.attended:,}") for e in events)
+    if len(rows) > 1:
+        rows += (total_row("All events held", rows, 2),)
+    table = Table(caption="Events held in the period: places, bookings confirmed and attendance",
+                  columns=("Event", "Held on", "Places", "Bookings confirmed", "Attended"), rows=rows,
+                  numeric=frozenset({2, 3, 4}))
+    return Part(
+        heading="Events held and booked",
+        source="The events pages (/events/): published events that began in the period, with the bookings "
+        "confirmed and the attendance editors marked on each booking list. Bookings are deleted a year after "
+        "an event, so older events show none",
+        as_at=when(now), table=table, empty="No events were held in the period.",
+    )
+
+
+def bulletin_results(period, now):
+    start, end = day_bounds(period)
+    sent = Bulletin.objects.filter(status=Bulletin.Status.SENT, sent_at__gte=start, sent_at__lt=end).annotate(
+        delivered=Count("deliveries", filter=Q(deliveries__state=Delivery.State.SENT)),
+        failed=Count("deliveries", filter=Q(deliveries__state=Delivery.State.FAILED)),
+        other=Count("deliveries", filter=Q(deliveries__state__in=(Delivery.State.SKIPPED, Delivery.State.INTERRUPTED))),
+    ).order_by("sent_at", "pk")
+    rows = tuple((b.subject, long_date(timezone.localtime(b.sent_at).date()), f"{b.recipients:,}", f"{b.delivered:,}",
+                  f"{b.failed:,}", f"{b.other:,}") for b in sent)
+    if len(rows) > 1:
+        rows += (total_row("All bulletins sent", rows, 2),)
+    table = Table(caption="Bulletins sent in the period: recipients and results",
+                  columns=("Bulletin", "Sent on", "Recipients", "Sent", "Failed", "Not sent or interrupted"),
+                  rows=rows, numeric=frozenset({2, 3, 4, 5}))
+    return Part(
+        heading="Bulletins sent",
+        source="Each bulletin's sending report (/bulletin/manage/): bulletins whose sending finished in the "
+        "period, the subscribers it was addressed to, and each recipient's recorded result (not sent: they "
+        "unsubscribed after it was queued; interrupted: a worker stopped mid-send and it is never sent twice)",
+        as_at=when(now), table=table, empty="No bulletins were sent in the period.",
+    )
+
+
+def events_and_bulletins(period):
+    now = timezone.now()
+    return Section(key="communications", heading="Events and bulletins",
+                   parts=(events_held(period, now), bulletin_results(period, now)))
+
+
+SECTIONS = (strategy_targets, priorities, support_delivered, governance, events_and_bulletins)

@@ -3,13 +3,19 @@ Before each search, `catch_up()` asks one indexed question (the newest School.up
 the register cache asks) and, when the register changed since it was last indexed, re-indexes the
 schools changed since then and the trusts (a few thousand at most). With a broker, the import's
 completion also queues the same catch-up for a worker (search.signals), so visitors rarely wait.
+
+Objects that become public when a date arrives, with no save (a news post scheduled for later), are
+caught up the same way by `catch_up_scheduled()`: one indexed question per such kind (the newest date
+that has come), and the objects whose date came since it last looked are indexed.
 """
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from . import index
 from .models import IndexState
+from .registry import PROVIDERS
 
 SOURCE = "register"
 
@@ -18,11 +24,17 @@ def _up_to_date(state, latest):
     return latest is None or bool(state and state.indexed_up_to and state.indexed_up_to >= latest)
 
 
-def catch_up():
+def _states():
+    """Every source's state in one query (a handful of rows): read once before a search."""
+    return {state.source: state for state in IndexState.objects.all()}
+
+
+def catch_up(states=None):
     from schools.models import School
 
     latest = School.objects.aggregate(m=Max("updated_at"))["m"]
-    if _up_to_date(IndexState.objects.filter(source=SOURCE).first(), latest):
+    state = states.get(SOURCE) if states is not None else IndexState.objects.filter(source=SOURCE).first()
+    if _up_to_date(state, latest):
         return 0
     with transaction.atomic():
         # Locked: two searches arriving together catch up once; the second finds the work done.
@@ -47,3 +59,45 @@ def mark_indexed():
 
     latest = School.objects.aggregate(m=Max("updated_at"))["m"]
     IndexState.objects.update_or_create(source=SOURCE, defaults={"indexed_up_to": latest})
+
+
+def before_search():
+    states = _states()
+    catch_up(states)
+    catch_up_scheduled(states)
+
+
+def catch_up_scheduled(states=None):
+    states = _states() if states is None else states
+    for kind, provider in PROVIDERS.items():
+        if provider.scheduled_by:
+            _catch_up_kind(kind, provider.scheduled_by, states.get(f"scheduled:{kind}"))
+
+
+def _catch_up_kind(kind, field, state, now=None):
+    due = _due(kind, field, now or timezone.now())
+    latest = due.aggregate(m=Max(field))["m"]
+    source = f"scheduled:{kind}"
+    if _up_to_date(state, latest):
+        return
+    with transaction.atomic():
+        state, _ = IndexState.objects.select_for_update().get_or_create(source=source)
+        if _up_to_date(state, latest):
+            return
+        if state.indexed_up_to is not None:
+            due = due.filter(**{f"{field}__gt": state.indexed_up_to})
+        index.reindex(kind, list(due.values_list("pk", flat=True)))
+        state.indexed_up_to = latest
+        state.save()
+
+
+def _due(kind, field, now):
+    """The provider's public objects whose date has come (its queryset already leaves out the rest)."""
+    return PROVIDERS[kind].queryset().filter(**{f"{field}__lte": now}).order_by()
+
+
+def mark_scheduled(kind, now=None):
+    """After a kind's full rebuild: its objects whose date has come are all indexed."""
+    field = PROVIDERS[kind].scheduled_by
+    latest = _due(kind, field, now or timezone.now()).aggregate(m=Max(field))["m"]
+    IndexState.objects.update_or_create(source=f"scheduled:{kind}", defaults={"indexed_up_to": latest})

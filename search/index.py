@@ -67,7 +67,7 @@ def _write(kind, objects):
 
 def rebuild(kinds=None):
     """Every document of the given kinds (default: all) from scratch. Returns {kind: documents}."""
-    from .freshness import mark_indexed
+    from .freshness import mark_indexed, mark_scheduled
 
     counts = {}
     kinds = kinds or list(PROVIDERS)
@@ -75,6 +75,8 @@ def rebuild(kinds=None):
         mark_indexed()  # read first: a school changed during the rebuild is caught up afterwards
     for kind in kinds:
         with transaction.atomic():
+            if PROVIDERS[kind].scheduled_by:
+                mark_scheduled(kind)  # read first, as above: a date arriving mid-rebuild is caught up after
             _unindex(SearchDocument.objects.filter(kind=kind))
             SearchDocument.objects.filter(kind=kind).delete()
             # iterator() with a chunk size keeps memory flat and still honours prefetch_related.

@@ -163,3 +163,24 @@ class Events(Provider):
         summary = f"{event.get_kind_display()}, {when:%-d %B %Y}, {event.location_text}"
         return Doc(str(event.pk), event.title, event.get_absolute_url(), summary,
                    f"{event.summary} {event.description} {event.place}", event.starts_at)
+
+
+@register
+class News(Provider):
+    """Published posts whose publish date has come. A post scheduled for later is indexed when its
+    date arrives (search.freshness), so a future-dated post is never found before it is public."""
+
+    kind, label = "news", "News"
+    watch = {"communications.NewsPost": lambda post: _pks(post.pk)}
+    scheduled_by = "published_at"
+
+    def queryset(self):
+        from communications.models import NewsPost
+
+        return NewsPost.objects.published()
+
+    def document(self, post):
+        when = timezone.localtime(post.published_at)
+        body = " ".join(p for p in (post.body, post.tags, post.image_alt if post.image else "") if p)
+        return Doc(str(post.pk), post.title, post.get_absolute_url(), f"{when:%-d %B %Y}: {post.summary}",
+                   body, post.published_at)

@@ -23,6 +23,9 @@ class Provider:
     label = ""  # the heading of its group of results, plural
     # {"app_label.ModelName": callable(instance) -> iterable of primary keys of this provider's objects}
     watch = {}
+    # A date field of the model after which an object becomes public with no save (a post scheduled
+    # for later): search.freshness indexes those whose date has come since it last looked.
+    scheduled_by = ""
 
     def queryset(self):
         raise NotImplementedError

@@ -14,10 +14,10 @@ def search(request):
     kind = request.GET.get("kind", "")
     context = {"q": text, "kind": kind if kind in PROVIDERS else "", "groups": [], "page": None}
     if text and context["kind"]:
-        freshness.catch_up()
+        freshness.before_search()
         context["label"] = PROVIDERS[kind].label
         context["page"] = Paginator(query.of_kind(text, kind), PAGE_SIZE).get_page(request.GET.get("page"))
     elif text:
-        freshness.catch_up()
+        freshness.before_search()
         context["groups"] = query.grouped(text)
     return render(request, "search/results.html", context)

@@ -54,8 +54,22 @@ def test_search_never_finds_a_rating_or_an_exempt_item(personas, client_for):
     from search.models import SearchDocument
 
     for doc in SearchDocument.objects.all():
-        for canary in (CANARY_RATING, CANARY_EXEMPT):
+        for canary in (CANARY_RATING, CANARY_EXEMPT, CANARY_DRAFT):
             assert canary not in f"{doc.title} {doc.summary} {doc.body}", f"{canary} indexed in {doc}"
+
+
+@pytest.mark.django_db
+def test_search_never_finds_a_draft_news_post(personas, client_for):
+    """The draft post carries CANARY_DRAFT in its title, summary, body, tags and image text; the
+    published post beside it is found, so news is searched and the draft is not."""
+    world = build_world(personas)
+    anonymous = client_for("anonymous")
+    for q in (CANARY_DRAFT, CANARY_DRAFT.split("-")[-1], "Secret plans", "Not yet", "Draft image"):
+        response = anonymous.get("/search/", {"q": q})
+        assert response.context["groups"] == [], f"search for {q!r} found {response.context['groups']}"
+        assert anonymous.get("/search/", {"q": q, "kind": "news"}).context["page"].paginator.count == 0
+    found = anonymous.get("/search/", {"q": world.news_public.title}).context["groups"]
+    assert world.news_public.title in [d.title for g in found if g.kind == "news" for d in g.results]
 
 
 @pytest.mark.django_db

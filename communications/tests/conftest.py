@@ -1,5 +1,7 @@
 import pytest
 
+from events.tests.conftest import make_event  # noqa: F401 - the events fixture, for the bulletin's coming events
+
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):

@@ -15,6 +15,8 @@ from pep_portal.context_processors import nav_section
         ("/dashboard/imports/", "imports"),
         ("/dashboard/rules/", "rules"),
         ("/governance/meetings/3/", "governance"),
+        ("/reports/", "reports"),
+        ("/reports/progress/confidential/", "reports"),
         ("/accessibility/", ""),
     ],
 )
@@ -53,3 +55,24 @@ def test_a_leader_with_a_school_gets_both_links(client_for, personas):
     lead_a_school(personas.school_leader)
     page = client_for("school_leader").get("/").content.decode()
     assert 'href="/dashboard/"' in page and 'href="/dashboard/support/"' in page
+
+
+def test_officers_and_admins_get_a_reports_link_and_no_one_else(client_for, personas):
+    lead_a_school(personas.school_leader)
+    for persona in ("officer", "admin"):
+        assert 'href="/reports/"' in client_for(persona).get("/").content.decode(), persona
+    for persona in ("anonymous", "school_leader", "trust_leader", "chair"):
+        assert 'href="/reports/"' not in client_for(persona).get("/").content.decode(), persona
+    from django.test import Client
+
+    from conftest import make_user, sign_in
+
+    editor = sign_in(Client(), make_user("editor.only@example.org", ["Communications editor"]))
+    assert 'href="/reports/"' not in editor.get("/").content.decode()  # an editor, not an officer
+
+
+def test_the_reports_link_is_marked_current_on_the_reports_pages(client_for):
+    officer = client_for("officer")
+    assert 'href="/reports/" aria-current="page"' in officer.get("/reports/").content.decode()
+    progress = officer.get("/reports/progress/?from=2026-09-01&to=2026-11-29").content.decode()
+    assert 'href="/reports/" aria-current="true"' in progress

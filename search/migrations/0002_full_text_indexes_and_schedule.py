@@ -1,6 +1,7 @@
 """The full-text indexes: on PostgreSQL a GIN index on the document vectors; on SQLite an FTS5 table
 (porter stemming, diacritics folded) whose rowid is the document's id. And the beat entry "search index" (nightly, 03:45) that rebuilds the index from the public content."""
 
+from django import db
 from django.db import migrations
 
 NAME = "search index"
@@ -14,10 +15,14 @@ FTS = (
 
 
 def create_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {INDEX} ON search_searchdocument USING gin (vector)")
-    elif schema_editor.connection.vendor == "sqlite":
-        schema_editor.execute(FTS)
+    # schema_editor is None when the test suite re-runs data migrations after a flush (conftest's
+    # reseed_reference_data): the statements are idempotent, so they run on the default connection.
+    connection = schema_editor.connection if schema_editor else db.connection
+    statement = {"postgresql": f"CREATE INDEX IF NOT EXISTS {INDEX} ON search_searchdocument USING gin (vector)",
+                 "sqlite": FTS}.get(connection.vendor)
+    if statement:
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
 
 
 def drop_index(apps, schema_editor):
