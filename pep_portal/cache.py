@@ -34,8 +34,11 @@ class RedisWithDatabaseFallback(RedisCache):
         return True
 
     def clear(self):
+        # Redis first: clearing the database cache can fail (no table yet, no database access) and
+        # must not leave Redis holding what was meant to go.
+        result = self._try("clear")
         caches[FALLBACK_ALIAS].clear()
-        return self._try("clear")
+        return result
 
     def _try(self, name, *args, **kwargs):
         if time.monotonic() >= self._down_until:
