@@ -78,3 +78,28 @@ def screenshot(page, name):
     path = OUTPUT / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def axe_sweep(page_as, routes, world, prefix, pages=None):
+    """Open every route that names an a11y persona, one browser page per persona, and return
+    {"<url> as <persona>": axe and CSP violations}. `pages` collects those pages for later steps."""
+    import re
+
+    pages = {} if pages is None else pages
+    report = {}
+    for route in routes:
+        if not route.a11y:
+            continue
+        page = pages.get(route.a11y) or page_as(route.a11y)
+        pages[route.a11y] = page
+        url = route.url(world)
+        response = page.goto(url)
+        assert response.status < 400, f"{url} as {route.a11y}: {response.status}"
+        violations = axe_violations(page)
+        if page.csp_errors:
+            violations = violations + [{"id": "csp", "nodes": list(page.csp_errors)}]
+            page.csp_errors.clear()
+        screenshot(page, re.sub(r"[^a-z0-9]+", "-", f"{prefix}-{route.name}-{route.a11y}-{url}".lower())[:90])
+        if violations:
+            report[f"{url} as {route.a11y}"] = violations
+    return report

@@ -9,7 +9,7 @@ from django.core import mail
 
 from communications.models import Bulletin, Delivery, Subscriber
 from communications.tests import matrix
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_sweep, axe_violations, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -143,20 +143,5 @@ def test_every_communications_page_passes_axe(page_as, personas):
     world = SimpleNamespace(personas=personas)
     governance_matrix.setup(world)
     matrix.setup(world)
-    report, pages = {}, {}
-    for route in matrix.ROUTES:
-        if not route.a11y:
-            continue
-        page = pages.get(route.a11y) or page_as(route.a11y)
-        pages[route.a11y] = page
-        url = route.url(world)
-        response = page.goto(url)
-        assert response.status < 400, f"{url} as {route.a11y}: {response.status}"
-        violations = axe_violations(page)
-        if page.csp_errors:
-            violations = violations + [{"id": "csp", "nodes": list(page.csp_errors)}]
-            page.csp_errors.clear()
-        screenshot(page, re.sub(r"[^a-z0-9]+", "-", f"comms-{route.name}-{route.a11y}-{url}".lower())[:90])
-        if violations:
-            report[f"{url} as {route.a11y}"] = violations
+    report = axe_sweep(page_as, matrix.ROUTES, world, "comms")
     assert not report, report

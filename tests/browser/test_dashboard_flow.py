@@ -2,14 +2,13 @@
 opens one, reads why, sets a best-fit priority and exports the list; a school leader sees only their
 school; axe on every dashboard page."""
 
-import re
 
 import pytest
 from playwright.sync_api import expect
 
 from dashboard.models import PriorityOverride
 from dashboard.tests import matrix
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_sweep, screenshot
 from tests.world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,22 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_every_dashboard_page_passes_axe(page_as, personas):
     world = build_world(personas)
-    report, pages = {}, {}
-    for route in matrix.ROUTES:
-        if not route.a11y or not route.name.startswith("dashboard:"):
-            continue
-        page = pages.get(route.a11y) or page_as(route.a11y)
-        pages[route.a11y] = page
-        url = route.url(world)
-        response = page.goto(url)
-        assert response.status < 400, f"{url} as {route.a11y}: {response.status}"
-        violations = axe_violations(page)
-        if page.csp_errors:
-            violations = violations + [{"id": "csp", "nodes": list(page.csp_errors)}]
-            page.csp_errors.clear()
-        screenshot(page, re.sub(r"[^a-z0-9]+", "-", f"{route.name}-{route.a11y}-{route.query}".lower()).strip("-"))
-        if violations:
-            report[f"{url} as {route.a11y}"] = violations
+    routes = [r for r in matrix.ROUTES if r.name.startswith("dashboard:")]
+    report = axe_sweep(page_as, routes, world, "dashboard")
     assert not report, report
 
 

@@ -1,7 +1,6 @@
 """Governance in a real browser: a chair writes and publishes minutes; axe on every governance page."""
 
 import datetime
-import re
 from types import SimpleNamespace
 
 import pytest
@@ -10,7 +9,7 @@ from playwright.sync_api import expect
 
 from governance.models import Group, MemberRole, Membership
 from governance.tests import matrix
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_sweep, axe_violations, screenshot
 from tests.world import CANARY_EXEMPT
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -79,20 +78,8 @@ def test_every_governance_page_passes_axe(page_as, personas):
     # Only this app's objects: other apps' worlds lean on data migrations a flush removes.
     world = SimpleNamespace(personas=personas)
     matrix.setup(world)
-    report = {}
     pages = {}
-    for route in matrix.ROUTES:
-        if not route.a11y:
-            continue
-        page = pages.get(route.a11y) or page_as(route.a11y)
-        pages[route.a11y] = page
-        url = route.url(world)
-        response = page.goto(url)
-        assert response.status < 400, f"{url} as {route.a11y}: {response.status}"
-        violations = axe_violations(page)
-        screenshot(page, re.sub(r"[^a-z0-9]+", "-", f"gov-{route.name}-{route.a11y}-{url}".lower())[:90])
-        if violations:
-            report[f"{url} as {route.a11y}"] = violations
+    report = axe_sweep(page_as, matrix.ROUTES, world, "gov", pages)
     # Error states of the forms too.
     chair = pages["chair"]
     chair.goto(f"/governance/manage/meetings/{world.meeting_x.pk}/items/new/")

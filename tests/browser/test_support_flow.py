@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from dashboard.models import NextStep, Question, Visit
 from dashboard.tests import matrix_support
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_sweep, axe_violations, screenshot
 from tests.world import CANARY_RATING, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,23 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_every_support_page_passes_axe(page_as, personas):
     world = build_world(personas)
-    report = {}
-    pages = {}
-    for route in matrix_support.ROUTES:
-        if not route.a11y:
-            continue
-        page = pages.get(route.a11y) or page_as(route.a11y)
-        pages[route.a11y] = page
-        url = route.url(world)
-        response = page.goto(url)
-        assert response.status < 400, f"{url} as {route.a11y}: {response.status}"
-        violations = axe_violations(page)
-        if page.csp_errors:
-            violations = violations + [{"id": "csp", "nodes": list(page.csp_errors)}]
-            page.csp_errors.clear()
-        screenshot(page, re.sub(r"[^a-z0-9]+", "-", f"{route.name}-{route.a11y}-{route.query}".lower()).strip("-"))
-        if violations:
-            report[f"{url} as {route.a11y}"] = violations
+    report = axe_sweep(page_as, matrix_support.ROUTES, world, "support")
     assert not report, report
 
 
