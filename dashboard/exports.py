@@ -6,9 +6,9 @@ import io
 from django.http import HttpResponse
 
 from schools.exports import csv_response, safe_cell
+from schools.years import year_label
 
 from .models import MeasureRating
-from .rating_years import year_label
 from .tables import BAND_LABELS
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

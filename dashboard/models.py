@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from schools.years import year_label
+
 from . import ratings
 
 
@@ -101,9 +103,6 @@ class RuleSet(models.Model):
             created_by=user,
         )
 
-
-def year_label(year):
-    return f"{year}/{(year + 1) % 100:02d}" if year else ""
 
 
 class RatingRun(models.Model):

@@ -7,10 +7,12 @@ from django.db.models import Count, OuterRef, Subquery
 
 from pep_portal import charts, partnership
 from schools.models import Benchmark, Measure, Value
+from schools.numbers import figure_with_unit
 from schools.performance_public import ZERO_BY_DEFINITION
+from schools.years import year_label
 
 from . import ratings
-from .models import PriorityOverride, SchoolRating, year_label
+from .models import PriorityOverride, SchoolRating
 
 PHASE_NAMES = {"": "", "PRI": "primary", "SEC": "secondary", "SPE": "special"}
 ZERO_ENGLAND = "England (0 by definition)"
@@ -65,7 +67,7 @@ def overrides_for(school_ids):
 def fmt(value, unit=""):
     if value is None:
         return ""
-    return ratings._num(value) + ("%" if unit == "percent" else "")
+    return figure_with_unit(value, unit)
 
 
 def benchmark_series(codes, la_codes=None, phases=None):

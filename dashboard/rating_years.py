@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from schools.years import year_label
+
 STALE_AFTER = 2
 
-
-def year_label(year):
-    return f"{year}/{(year + 1) % 100:02d}" if year is not None else "no year"
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,10 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import NamedTuple
 
-from .rating_years import RatingYears, rating_years, year_label  # noqa: F401 - re-exported for callers
+from schools.numbers import figure
+from schools.years import academic_year_of, year_label
+
+from .rating_years import RatingYears, rating_years  # noqa: F401 - re-exported for callers
 from .report_cards import ReportCardFacts, ReportCardRule, ReportCardRuleError  # noqa: F401 - re-exported
 
 
@@ -181,10 +184,10 @@ class MeasureRule:
         info = self.info
         comp = comparator_name(self)
         if info.polarity is Polarity.HIGHER:
-            green = f"green at or above {comp}" + (f" + {_num(self.green_margin)}" if self.green_margin else "")
-            return f"{green}; amber down to {comp} - {_num(self.amber_width)}; red below"
-        green = f"green at or below {comp}" + (f" - {_num(self.green_margin)}" if self.green_margin else "")
-        return f"{green}; amber up to {comp} + {_num(self.amber_width)}; red above"
+            green = f"green at or above {comp}" + (f" + {figure(self.green_margin)}" if self.green_margin else "")
+            return f"{green}; amber down to {comp} - {figure(self.amber_width)}; red below"
+        green = f"green at or below {comp}" + (f" - {figure(self.green_margin)}" if self.green_margin else "")
+        return f"{green}; amber up to {comp} + {figure(self.amber_width)}; red above"
 
 
 @dataclass(frozen=True)
@@ -453,7 +456,7 @@ def comparator_name(rule):
         ComparatorKind.ENGLAND: "national",
         ComparatorKind.LA: "LA",
         ComparatorKind.NEIGHBOURS: "statistical neighbours",
-        ComparatorKind.FIXED: _num(rule.fixed_value) if rule.fixed_value is not None else "fixed",
+        ComparatorKind.FIXED: figure(rule.fixed_value) if rule.fixed_value is not None else "fixed",
     }[rule.comparator]
 
 
@@ -463,7 +466,7 @@ def comparator_for(rule, school, year, comparators, neighbours=()):
         return Comparator(None, "national", "no comparator phase for this school")
     kind = rule.comparator
     if kind is ComparatorKind.FIXED:
-        return Comparator(float(rule.fixed_value), _num(rule.fixed_value))
+        return Comparator(float(rule.fixed_value), figure(rule.fixed_value))
     if kind is ComparatorKind.LA:
         return Comparator(comparators.get("la", school.la_code, rule.measure, year, phase), "LA")
     if kind is ComparatorKind.NEIGHBOURS:
@@ -518,10 +521,10 @@ class MeasureResult:
         info = measure_info(self.measure)
         unit = "%" if info.unit == "percent" else ""
         comp = self.comparator_name
-        if self.comparator is not None and comp != _num(self.comparator):
-            comp = f"{_num(self.comparator)}{unit} {comp}"
+        if self.comparator is not None and comp != figure(self.comparator):
+            comp = f"{figure(self.comparator)}{unit} {comp}"
         when = f" ({year_label(self.year)})" if self.year is not None else ""
-        return f"{info.label} {_num(self.value)}{unit} vs {comp}{when}"
+        return f"{info.label} {figure(self.value)}{unit} vs {comp}{when}"
 
 
 NOT_FOR_PHASE = "not a measure for this school's phase"
@@ -687,9 +690,9 @@ def priority_for(ofsted_band, red_core, amber_core, anything_rated, thresholds):
 def group_figures(figures, year):
     """{(measure, year): Figure} -> {measure: [(year, Figure), ...] newest first, none after `year`}."""
     by_measure = {}
-    for (code, y), figure in figures.items():
+    for (code, y), fig in figures.items():
         if y <= year:
-            by_measure.setdefault(code, []).append((y, figure))
+            by_measure.setdefault(code, []).append((y, fig))
     for history in by_measure.values():
         history.sort(key=lambda item: item[0], reverse=True)
     return by_measure
@@ -754,9 +757,6 @@ class OfstedResult:
     phrase: str = ""  # for the reasons: "Ofsted requires improvement (inspected 2023/24)"
     report_card: bool = False
 
-
-def academic_year_of(day):
-    return day.year if day.month >= 9 else day.year - 1
 
 
 def ofsted_result(rule_set, school):
@@ -831,12 +831,3 @@ def _is_number(x):
         return math.isfinite(x)
     return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
 
-
-def _num(x):
-    """Published figures as published: 65 -> "65", 104.5 -> "104.5", -0.25 -> "-0.25"."""
-    if x is None:
-        return "-"
-    x = round(float(x), 2)
-    if x == 0:
-        return "0"
-    return f"{x:.2f}".rstrip("0").rstrip(".")

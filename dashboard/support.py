@@ -23,9 +23,11 @@ from django.utils import timezone
 from pep_portal import partnership
 from pep_portal.roles import Role
 from schools.models import Measure, School
+from schools.numbers import figure_with_unit
+from schools.years import academic_year_of, year_label
 
 from . import ratings
-from .models import Band, CurrentRun, MeasureRating, PriorityOverride, SchoolRating, year_label
+from .models import Band, CurrentRun, MeasureRating, PriorityOverride, SchoolRating
 from .runs import insert_rows
 from .support_models import (
     NextStep,
@@ -59,9 +61,6 @@ def easter(year):
     month, day = divmod(h + l - 7 * m + 114, 31)
     return datetime.date(year, month, day + 1)
 
-
-def academic_year_of(date):
-    return date.year if date.month >= 9 else date.year - 1
 
 
 def default_terms(academic_year):
@@ -173,7 +172,7 @@ def red_measures(run, school_ids, keep=None):
 def fmt(value, unit=""):
     if value is None:
         return "no value"
-    return ratings._num(value) + ("%" if unit == "percent" else "")
+    return figure_with_unit(value, unit)
 
 
 def describe_measure(m):

@@ -21,10 +21,11 @@ from django.views.decorators.http import require_http_methods
 
 from pep_portal.roles import is_officer
 from schools.models import Cluster, School
+from schools.years import year_label
 
 from . import support
 from .access import log_support_view, officer_required, visible_school
-from .models import CurrentRun, MeasureRating, SchoolRating, year_label
+from .models import CurrentRun, MeasureRating, SchoolRating
 from .support_forms import (
     CloseForm,
     ExtraVisitForm,

@@ -22,7 +22,9 @@ from pep_portal.charts import chart_page
 from pep_portal.roles import is_officer
 from schools import glossary
 from schools.models import Measure, ReportCard, School
+from schools.numbers import figure
 from schools.performance_public import ZERO_BY_DEFINITION
+from schools.years import academic_year_of, year_label
 
 from . import exports, queries, ratings, refresh, runs
 from .access import admin_required, log_access, log_export, officer_required, visible_school
@@ -36,7 +38,6 @@ from .models import (
     RuleSet,
     RuleSetLocked,
     SchoolRating,
-    year_label,
 )
 from .tables import RatingFilter, RatingTable
 
@@ -208,7 +209,7 @@ def school_detail(request, urn):
         comparator_text = queries.fmt(m.comparator, units.get(m.measure_code))
         # A fixed comparator is its own name ("0"); others read "65% national".
         m.comparator_label = (
-            comparator_text if m.comparator_name == ratings._num(m.comparator) else f"{comparator_text} {m.comparator_name}"
+            comparator_text if m.comparator_name == figure(m.comparator) else f"{comparator_text} {m.comparator_name}"
         )
         if m.measure_code in ZERO_BY_DEFINITION and m.comparator == 0:
             m.comparator_label = "0 (England, by definition)"  # progress: worded as on every other page
@@ -244,7 +245,7 @@ def report_card(school):
     if card is None:
         return None
     areas = [{"area": area, "grade": grade, "graded_on": _iso_date(graded)} for area, grade, graded in card.areas]
-    return {"inspected_on": card.inspected_on, "year_label": year_label(ratings.academic_year_of(card.inspected_on)),
+    return {"inspected_on": card.inspected_on, "year_label": year_label(academic_year_of(card.inspected_on)),
             "category_of_concern": card.category_of_concern, "areas": areas}
 
 
@@ -330,7 +331,7 @@ def queries_comparator(rule):
         ratings.ComparatorKind.ENGLAND: "England, same year" + (" and phase" if rule.by_phase else ""),
         ratings.ComparatorKind.LA: "The school's LA, same year" + (" and phase" if rule.by_phase else ""),
         ratings.ComparatorKind.NEIGHBOURS: "Statistical neighbours",
-        ratings.ComparatorKind.FIXED: f"Fixed: {ratings._num(rule.fixed_value)}",
+        ratings.ComparatorKind.FIXED: f"Fixed: {figure(rule.fixed_value)}",
     }[rule.comparator]
 
 

@@ -15,10 +15,11 @@ from django.utils import timezone
 
 from communications.models import Bulletin, Delivery
 from dashboard import queries
-from dashboard.models import RatingRun, Term, Visit, year_label
+from dashboard.models import RatingRun, Term, Visit
 from dashboard.support_models import Question
 from events.models import BookingStatus, Event
 from governance.models import Action, ActionStatus, Attendance, AttendanceStatus, Meeting, MeetingStatus
+from schools.years import year_label
 from strategy.models import Strategy, Target
 from strategy.presenters import present
 

@@ -8,8 +8,9 @@ from django.db.models import Q
 
 from pep_portal import charts
 from schools import glossary
-from schools.imports.profiles import REPORT_CARD_WORDS, year_label
+from schools.imports.profiles import REPORT_CARD_WORDS
 from schools.models import Benchmark, ImportRecord, Marker, TrustValue, Value
+from schools.years import year_label
 
 GROUPS = (
     ("ks2", "Key stage 2 results"),

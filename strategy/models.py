@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from schools.years import year_label
+
 from . import targets as engine
 
 
@@ -220,7 +222,7 @@ class ManualPoint(models.Model):
         constraints = [models.UniqueConstraint(fields=["series", "year"], name="unique_manual_point")]
 
     def __str__(self):
-        return f"{self.series}: {engine.year_label(self.year)} = {self.value:g}"
+        return f"{self.series}: {year_label(self.year)} = {self.value:g}"
 
 
 class Target(models.Model):
@@ -411,4 +413,4 @@ class GoodOrBetterRecord(models.Model):
         ordering = ["year"]
 
     def __str__(self):
-        return f"{engine.year_label(self.year)}: {self.value}"
+        return f"{year_label(self.year)}: {self.value}"

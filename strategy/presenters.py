@@ -3,8 +3,7 @@
 from dataclasses import dataclass, field
 
 from pep_portal.charts import line_chart, to_json
-
-from .targets import year_label
+from schools.years import year_label
 
 STATUS_TAGS = {
     "met": "govuk-tag--green",

@@ -27,6 +27,8 @@ Status, exactly as PRODUCT.md ("Pages", Strategy) gives it:
 
 from dataclasses import dataclass, field
 
+from schools.years import year_label
+
 # Floating point noise (e.g. 61 - 67 * 0.5) must not flip a status on an exact edge.
 TOLERANCE = 1e-9
 
@@ -108,9 +110,6 @@ class Result:
 def is_number(figure):
     return isinstance(figure, (int, float)) and not isinstance(figure, bool)
 
-
-def year_label(year):
-    return f"{year}/{(year + 1) % 100:02d}"
 
 
 def at_least_as_good(a, b, lower_is_better):

@@ -2,6 +2,8 @@
 
 from django import template
 
+from schools.years import year_label
+
 from ..tables import band_html, priority_html
 
 register = template.Library()
@@ -28,6 +30,4 @@ def signed(value):
 @register.filter
 def academic_year(value):
     """2018 -> "2018/19"."""
-    from ..models import year_label
-
     return year_label(value) if value else ""

@@ -22,8 +22,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from ..years import year_label
 from .pipeline import ImportProblem, Kind, Plan, load_existing, register_kind
-from .profiles import CellError, parse_cell, year_from_name, year_label
+from .profiles import CellError, parse_cell, year_from_name
 
 _DIGITS = re.compile(r"^\d+$")
 

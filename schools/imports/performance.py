@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from ..years import academic_year_of, year_label
 from . import profiles, year_checks
 from .profiles import CellError, ProfileError, parse_cell
 
@@ -366,7 +367,7 @@ def _row_ees(parsed, state, number, row):
     if parsed.year is None:
         parsed.year = year
     elif year != parsed.year:
-        parsed.error(number, "time_period", f"time period {period} is {profiles.year_label(year)}, but the file is "
+        parsed.error(number, "time_period", f"time period {period} is {year_label(year)}, but the file is "
                      f"for {profiles.year_label(parsed.year)}", f"every row in {profiles.year_label(parsed.year)}")
         return
     level = _cell(row, cols.pos("geographic_level")).strip().lower() or "school"
@@ -441,7 +442,7 @@ def _row_ofsted(parsed, state, number, row):
             parsed.error(number, "Inspection start date", "not a date", "a date such as 13/01/2026")
             return
         if inspected:
-            parsed.report_card_years[figures.urn] = profiles.academic_year_of(inspected)
+            parsed.report_card_years[figures.urn] = academic_year_of(inspected)
             areas = _report_card_areas(parsed, cols, number, row)
             if areas is None:
                 return

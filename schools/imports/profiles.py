@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from ..years import academic_year_of, year_label
+
 # --- Markers -------------------------------------------------------------------------------------
 
 # Performance-table markers (DfE abbreviations workbook) and Explore Education Statistics symbols.
@@ -204,9 +206,6 @@ KS4_DEST_MEASURES = (
 FIRST_YEAR = 2010
 
 
-def year_label(year):
-    return f"{year}/{(year + 1) % 100:02d}" if year is not None else "no year"
-
 
 def profile_for(kind, year, *, variant="final", header=()):
     """The profile of `kind` for academic `year` (start year). Raises ProfileError when there is none."""
@@ -375,10 +374,6 @@ def date_from_name(file_name):
     except ValueError:
         return None
 
-
-def academic_year_of(day):
-    """Academic years run September to August: 12 June 2024 is in 2023/24 (2023)."""
-    return day.year if day.month >= 9 else day.year - 1
 
 
 def year_from_header(kind, header):

@@ -11,7 +11,8 @@ Two checks on a performance file, both before anything is written:
   final or revised ones need no such step.
 """
 
-from .profiles import CellError, parse_cell, year_label
+from ..years import year_label
+from .profiles import CellError, parse_cell
 from .reading import ImportProblem
 
 PREV_SUFFIX = "_prev"

@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from dashboard.models import year_label
 from dashboard.ratings import RatingError
 from dashboard.refresh import refresh_lock
 from dashboard.runs import NothingToRate, run_ratings
+from schools.years import year_label
 
 
 class Command(BaseCommand):
