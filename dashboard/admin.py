@@ -56,4 +56,3 @@ class RuleSetAdmin(ReadOnlyAdmin):
     list_display = ("name", "year", "version", "status", "made_live_at", "made_live_by")
     list_filter = ("status", "year")
 
-from . import support_admin  # noqa: E402,F401  - support's admin (issue 9)

@@ -54,14 +54,3 @@ def _say(stdout, text):
     if stdout is not None:
         stdout.write(text)
 
-
-# Support (issue 9): this term's visits, questions and peer reviews follow the demo ratings.
-_load_ratings = load
-
-
-def load(stdout=None):  # noqa: F811
-    run = _load_ratings(stdout)
-    from .support_demo import demo_support
-
-    demo_support(stdout)
-    return run

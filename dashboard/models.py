@@ -290,21 +290,3 @@ class DashboardAccess(models.Model):
 
 # The nightly refresh keeps its own records beside these (issue 6).
 from .refresh_models import RefreshLock, RefreshRun  # noqa: E402,F401
-
-# School improvement support (issue 9) keeps its models in their own module.
-from .support_models import (  # noqa: E402,F401
-    NextStep,
-    PeerReviewRound,
-    Question,
-    Reply,
-    SupportEvent,
-    SupportExclusion,
-    SupportOffer,
-    SupportPlan,
-    SupportSettings,
-    Term,
-    Visit,
-)
-from .support_models import _connect as _connect_support  # noqa: E402
-
-_connect_support()

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from schools.models import Benchmark, Governance, Measure, ReportCard, School, Value
 
-from . import ratings
+from . import ratings, signals
 from .models import CurrentRun, MeasureRating, RatingRun, RuleSet, SchoolRating
 
 logger = logging.getLogger(__name__)
@@ -205,10 +205,8 @@ def run_ratings(year=None, rule_set=None, triggered_by=None, *, rating_date=None
         run.save(update_fields=["status", "finished_at", "error", "duration_seconds"])
         logger.exception("rating run %s failed", run.pk)
         raise
-    # Support work follows the new priorities (issue 9): a separate step whose failure never undoes the run.
-    from .support import sync_support_safely
-
-    sync_support_safely(run)
+    # Work that follows the new priorities (support plans) is a separate step that never undoes the run.
+    signals.rating_run_finished.send(sender=RatingRun, run=run)
     return run
 
 

@@ -58,6 +58,3 @@ def _watchdog_at_worker_start(sender=None, **kwargs):
         watchdog.apply_async(countdown=2)
     except refresh.BROKER_ERRORS:  # the hourly entry tries again later
         pass
-
-# School improvement support's reminder task (issue 9) lives in its own module.
-from .support_tasks import *  # noqa: E402,F401,F403

@@ -6,7 +6,7 @@ marked, and every school it names is written to the access log by the view that 
 
 from dashboard import queries
 from dashboard.models import SchoolRating
-from dashboard.support import priority_label
+from support.measures import priority_label
 
 from .document import Part, Section, Table
 from .period import long_date

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from dashboard import support
-from dashboard.models import Term
 from schools.years import academic_year_of
+from support import terms
+from support.models import Term
 
 EARLIEST = datetime.date(2000, 1, 1)
 
@@ -66,8 +66,8 @@ def parse(params):
 def last_term(today=None):
     """The school term before the current one (terms as the support pages keep them)."""
     today = today or timezone.localdate()
-    current = support.term_for(today)
-    support.ensure_terms(academic_year_of(current.start - datetime.timedelta(days=1)))
+    current = terms.term_for(today)
+    terms.ensure_terms(academic_year_of(current.start - datetime.timedelta(days=1)))
     return Term.objects.filter(end__lt=current.start).order_by("-start").first()
 
 

@@ -15,13 +15,13 @@ from django.utils import timezone
 
 from communications.models import Bulletin, Delivery
 from dashboard import queries
-from dashboard.models import RatingRun, Term, Visit
-from dashboard.support_models import Question
+from dashboard.models import RatingRun
 from events.models import BookingStatus, Event
 from governance.models import Action, ActionStatus, Attendance, AttendanceStatus, Meeting, MeetingStatus
 from schools.years import year_label
 from strategy.models import Strategy, Target
 from strategy.presenters import present
+from support.models import Question, Term, Visit
 
 from .chart import BarChart
 from .document import (

@@ -87,16 +87,3 @@ if _refresh is not None:
         _refresh.setup(world)
 
     ROUTES += _refresh.ROUTES
-
-# School improvement support (issue 9) keeps its entries in its own module.
-from dashboard.tests import matrix_support as _support  # noqa: E402
-
-_setup_before_support = setup
-
-
-def setup(world):  # noqa: F811 - ratings (and refresh) first, then support's records
-    _setup_before_support(world)
-    _support.setup(world)
-
-
-ROUTES += _support.ROUTES

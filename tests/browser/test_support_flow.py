@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from dashboard.models import NextStep, Question, Visit
-from dashboard.tests import matrix_support
+from support.models import NextStep, Question, Visit
+from support.tests import matrix as matrix_support
 from tests.browser.conftest import axe_sweep, axe_violations, screenshot
 from tests.world import CANARY_RATING, build_world
 

@@ -6,9 +6,9 @@ import os
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand
 
-# Order matters: the register first, then performance data, ratings, governance, strategy, support,
+# Order matters: the register first, then performance data, ratings, support, governance, strategy,
 # news and the bulletin, events; the search index last, over everything public.
-DEMO_STEPS = ("schools.demo", "dashboard.demo", "governance.demo", "strategy.demo", "communications.demo",
+DEMO_STEPS = ("schools.demo", "dashboard.demo", "support.demo", "governance.demo", "strategy.demo", "communications.demo",
               "events.demo", "search.demo")
 
 DEMO_ADMIN_EMAIL = "admin@demo.example.org"

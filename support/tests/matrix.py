@@ -1,4 +1,4 @@
-"""Permission-matrix entries for the support pages (imported by dashboard/tests/matrix.py).
+"""Permission-matrix entries for the support pages (tests.world builds them after the dashboard's).
 
 setup(world) runs after the ratings' setup, whose rating run has already planned this term's visits for
 school A (leader: world.personas.school_leader, trust: world.trust_a) and school B (nobody's). It adds a
@@ -16,12 +16,12 @@ OWN_SCHOOL = {**OFFICERS, "school_leader": 200, "trust_leader": 200}
 
 
 def setup(world):
-    from dashboard import support
-    from dashboard.models import NextStep, PeerReviewRound, Question, SupportOffer, SupportPlan, Visit
     from schools.models import Cluster
+    from support import terms
+    from support.models import NextStep, PeerReviewRound, Question, SupportOffer, SupportPlan, Visit
 
     personas = world.personas
-    term = support.term_for()
+    term = terms.term_for()
     plans = {}
     for school in (world.school_a, world.school_b):
         plans[school], _ = SupportPlan.objects.get_or_create(school=school, term=term, defaults={"priority": "1"})

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .support_models import (
+from .models import (
     NextStep,
     PeerReviewRound,
     Question,

@@ -1,4 +1,4 @@
-"""Demo support (called at the end of dashboard.demo.load): this term's plans from the demo ratings, an
+"""Demo support (a load_demo step after the demo ratings): this term's plans from the demo ratings, an
 adviser, one visit recorded with next steps, questions to two schools (one answered by its headteacher),
 offers of support and a peer-review round in a cluster. Idempotent: a second call changes nothing.
 """
@@ -11,12 +11,12 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from dashboard.models import CurrentRun, PriorityOverride, SchoolRating
 from pep_portal.roles import Role
 from schools.models import Cluster
 
-from . import support
-from .models import CurrentRun, PriorityOverride, SchoolRating
-from .support_models import (
+from . import measures, plans, terms
+from .models import (
     NextStep,
     PeerReviewRound,
     Question,
@@ -55,10 +55,10 @@ def demo_support(stdout=None):
         _say(stdout, "demo support: no rating run yet; nothing planned")
         return
     today = timezone.localdate()
-    term = support.term_for(today)
+    term = terms.term_for(today)
     with transaction.atomic():
         adviser = _user(f"sam.adviser@{DEMO_DOMAIN}", "Sam", "Adviser", Role.LA_OFFICER)
-        support.sync_support_after_run(run, today=today)
+        plans.sync_support_after_run(run, today=today)
         ratings = SchoolRating.objects.filter(run=run).select_related("school").order_by("school__name")
 
         # Two P2 schools with a single red measure get a best-fit P3 and, through it, a question.
@@ -67,7 +67,7 @@ def demo_support(stdout=None):
             for r in picked:
                 PriorityOverride.objects.create(school=r.school, priority="3", reason=BEST_FIT_REASON,
                                                 computed_priority=r.priority, run=run, set_by=adviser)
-                support.sync_support_after_run(run, today=today, school_ids=[r.school_id], user=adviser)
+                plans.sync_support_after_run(run, today=today, school_ids=[r.school_id], user=adviser)
 
         # The adviser leads the P1 schools' visits.
         for plan in SupportPlan.objects.filter(term=term, priority="1", adviser=None):
@@ -80,7 +80,7 @@ def demo_support(stdout=None):
             visit = (Visit.objects.filter(plan__term=term, plan__priority="1", status=Visit.Status.PLANNED)
                      .order_by("school__name", "planned_date").first())
             if visit is not None:
-                reds = support.red_measures(run, [visit.school_id]).get(visit.school_id, [])
+                reds = measures.red_measures(run, [visit.school_id]).get(visit.school_id, [])
                 visit.status = Visit.Status.DONE
                 visit.done_date = max(term.start, today - datetime.timedelta(days=14))
                 visit.visitor = adviser
@@ -141,3 +141,6 @@ def _say(stdout, text):
     if stdout is not None:
         stdout.write(text)
 
+
+def load(stdout=None):
+    demo_support(stdout)

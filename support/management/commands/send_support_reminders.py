@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dashboard import support
+from support import reminders
 
 
 class Command(BaseCommand):
@@ -21,4 +21,4 @@ class Command(BaseCommand):
                 today = datetime.date.fromisoformat(date)
             except ValueError:
                 raise CommandError("Give the date as YYYY-MM-DD, for example 2026-01-15") from None
-        support.send_reminders(today=today, stdout=self.stdout)
+        reminders.send_reminders(today=today, stdout=self.stdout)

@@ -7,13 +7,14 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from dashboard import runs, support
-from dashboard.models import (
-    CurrentRun,
+from dashboard import runs
+from dashboard.models import CurrentRun, PriorityOverride, RuleSet
+from dashboard.tests import factories as f
+from schools.models import Governance
+from support import measures, plans, reminders, terms
+from support.models import (
     NextStep,
-    PriorityOverride,
     Question,
-    RuleSet,
     SupportEvent,
     SupportExclusion,
     SupportOffer,
@@ -22,9 +23,6 @@ from dashboard.models import (
     Term,
     Visit,
 )
-from schools.models import Governance
-
-from . import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +48,7 @@ def relaxed_rule_set():
 
 
 def plan(school):
-    return SupportPlan.objects.get(school=school, term=support.term_for())
+    return SupportPlan.objects.get(school=school, term=terms.term_for())
 
 
 def live_visits(school):
@@ -72,30 +70,30 @@ def active_question(school):
     (2038, datetime.date(2038, 4, 25)),
 ])
 def test_it_computes_easter_sunday(year, sunday):
-    assert support.easter(year) == sunday
+    assert terms.easter(year) == sunday
 
 
 def test_it_makes_the_three_terms_of_a_year_with_easter_between_spring_and_summer():
-    terms = support.ensure_terms(2025)
-    assert [(t.name, t.start, t.end) for t in terms] == [
+    year = terms.ensure_terms(2025)
+    assert [(t.name, t.start, t.end) for t in year] == [
         ("autumn", datetime.date(2025, 9, 1), datetime.date(2025, 12, 31)),
         ("spring", datetime.date(2026, 1, 1), datetime.date(2026, 4, 5)),
         ("summer", datetime.date(2026, 4, 6), datetime.date(2026, 8, 31)),
     ]
-    assert support.term_for(datetime.date(2026, 4, 5)).name == "spring"
-    assert support.term_for(datetime.date(2026, 4, 6)).name == "summer"
-    assert support.term_for(datetime.date(2025, 10, 1)).name == "autumn"
-    assert str(support.term_for(datetime.date(2026, 8, 31))) == "Summer term 2025/26"
+    assert terms.term_for(datetime.date(2026, 4, 5)).name == "spring"
+    assert terms.term_for(datetime.date(2026, 4, 6)).name == "summer"
+    assert terms.term_for(datetime.date(2025, 10, 1)).name == "autumn"
+    assert str(terms.term_for(datetime.date(2026, 8, 31))) == "Summer term 2025/26"
 
 
 def test_it_keeps_term_dates_an_admin_moved():
-    support.ensure_terms(2025)
+    terms.ensure_terms(2025)
     Term.objects.filter(academic_year=2025, name="spring").update(end=datetime.date(2026, 3, 27))
     Term.objects.filter(academic_year=2025, name="summer").update(start=datetime.date(2026, 4, 13))
-    support.ensure_terms(2025)
+    terms.ensure_terms(2025)
     assert Term.objects.get(academic_year=2025, name="spring").end == datetime.date(2026, 3, 27)
     # The Easter holiday falls in no term: the spring term is still the current one.
-    assert support.term_for(datetime.date(2026, 4, 1)).name == "spring"
+    assert terms.term_for(datetime.date(2026, 4, 1)).name == "spring"
     assert Term.objects.count() == 3
 
 
@@ -103,7 +101,7 @@ def test_it_keeps_term_dates_an_admin_moved():
 
 def test_after_a_run_every_p1_and_p2_school_has_its_visits_planned(schools):
     run = runs.run_ratings()
-    term = support.term_for()
+    term = terms.term_for()
     assert plan(schools["p1"]).priority == "1"
     assert live_visits(schools["p1"]).count() == 2
     assert live_visits(schools["p2"]).count() == 1
@@ -136,7 +134,7 @@ def test_every_p3_school_with_a_red_measure_is_asked_about_exactly_those_measure
     # Every P3 school with a red measure has a question; none without one.
     assert active_question(schools["p3"]) is None
     for p in SupportPlan.objects.filter(priority="3"):
-        reds = support.red_measures(CurrentRun.get(), [p.school_id]).get(p.school_id, [])
+        reds = measures.red_measures(CurrentRun.get(), [p.school_id]).get(p.school_id, [])
         q = active_question(p.school)
         assert (q is not None) == bool(reds)
         if q:
@@ -165,10 +163,10 @@ def test_a_p1_school_that_becomes_p2_keeps_one_visit(schools):
     runs.run_ratings()
     school = schools["p1"]
     SupportSettings.objects.filter(pk=1).update(p1_visits_per_term=3)
-    support.sync_support_after_run(CurrentRun.get())
+    plans.sync_support_after_run(CurrentRun.get())
     assert live_visits(school).count() == 3
     PriorityOverride.objects.create(school=school, priority="2", reason="Best fit after the visit", set_by=None)
-    support.sync_school(school)
+    plans.sync_school(school)
     assert live_visits(school).count() == 1
 
 
@@ -191,7 +189,7 @@ def test_running_twice_changes_nothing(schools):
     run = runs.run_ratings(rule_set=relaxed_rule_set())
     before = (SupportPlan.objects.count(), Visit.objects.count(), Question.objects.count(),
               SupportEvent.objects.count())
-    assert support.sync_support_after_run(run) == {}
+    assert plans.sync_support_after_run(run) == {}
     assert (SupportPlan.objects.count(), Visit.objects.count(), Question.objects.count(),
             SupportEvent.objects.count()) == before
 
@@ -212,10 +210,24 @@ def test_a_failure_in_the_support_step_never_undoes_the_run(schools, monkeypatch
     def broken(*args, **kwargs):
         raise RuntimeError("support is broken")
 
-    monkeypatch.setattr(support, "sync_support_after_run", broken)
+    monkeypatch.setattr(plans, "sync_support_after_run", broken)
     run = runs.run_ratings()
     assert CurrentRun.get() == run and run.status == "done"
     assert not SupportPlan.objects.exists()
+
+
+def test_an_officers_plan_and_extra_visit_make_the_plan_once_at_the_effective_priority(schools, personas):
+    SupportExclusion.objects.create(school=schools["p1"], reason="Supported by the diocese")
+    runs.run_ratings()
+    assert not SupportPlan.objects.filter(school=schools["p1"]).exists()
+    term = terms.term_for()
+    plan = plans.assign_plan(schools["p1"], term, personas.officer, adviser=personas.officer, supporting_school=None,
+                             notes="Brokered")
+    visit = plans.plan_visit(schools["p1"], term, term.end, personas.officer)
+    assert SupportPlan.objects.get(school=schools["p1"]) == plan and plan.priority == "1"
+    assert visit.plan == plan and visit.visitor == personas.officer
+    kinds = SupportEvent.objects.filter(school=schools["p1"], user=personas.officer).values_list("kind", flat=True)
+    assert sorted(kinds) == ["plan", "visit_planned"]
 
 
 # ---- scope ---------------------------------------------------------------------------------------
@@ -226,17 +238,17 @@ def test_an_excluded_school_or_category_gets_no_work(schools):
     runs.run_ratings()
     assert not SupportPlan.objects.filter(school__in=[schools["academy"], schools["p2"]]).exists()
     assert live_visits(schools["p1"]).count() == 2
-    assert support.exclusion_for(schools["academy"]).what == "All academy schools"
+    assert plans.exclusion_for(schools["academy"]).what == "All academy schools"
 
 
 def test_taking_a_school_out_of_scope_cancels_its_planned_visits(schools):
     runs.run_ratings()
     SupportExclusion.objects.create(school=schools["p1"], reason="Now supported by its new trust")
-    support.sync_support_after_run(CurrentRun.get())
+    plans.sync_support_after_run(CurrentRun.get())
     assert live_visits(schools["p1"]).count() == 0
     assert plan(schools["p1"]).in_scope is False
     SupportExclusion.objects.all().delete()
-    support.sync_support_after_run(CurrentRun.get())
+    plans.sync_support_after_run(CurrentRun.get())
     assert live_visits(schools["p1"]).count() == 2
 
 
@@ -246,12 +258,12 @@ def test_overdue_items_are_emailed_to_officers_and_schools(schools, personas):
     runs.run_ratings(rule_set=relaxed_rule_set())
     schools["one_red"].leaders.add(personas.school_leader)
     visit = live_visits(schools["p1"]).first()
-    later = support.term_for().end + datetime.timedelta(days=10)
+    later = terms.term_for().end + datetime.timedelta(days=10)
     NextStep.objects.create(visit=visit, action="Phonics audit", owner="Head",
                             due_date=later - datetime.timedelta(days=30))
-    Question.objects.update(reply_by=support.term_for().end)
+    Question.objects.update(reply_by=terms.term_for().end)
     mail.outbox.clear()
-    result = support.send_reminders(today=later)
+    result = reminders.send_reminders(today=later)
     assert result["visits"] == 5 and result["next_steps"] == 1 and result["questions"] == 1
     to_officer = [m for m in mail.outbox if personas.officer.email in m.to]
     assert len(to_officer) == 1
@@ -261,12 +273,12 @@ def test_overdue_items_are_emailed_to_officers_and_schools(schools, personas):
     assert "Red Lane" not in to_school[0].body  # a school hears only about itself
     # The school is not reminded again the next night; officers get their digest.
     mail.outbox.clear()
-    support.send_reminders(today=later + datetime.timedelta(days=1))
+    reminders.send_reminders(today=later + datetime.timedelta(days=1))
     assert not [m for m in mail.outbox if personas.school_leader.email in m.to]
     assert [m for m in mail.outbox if personas.officer.email in m.to]
     # A month after the term ended, its items stay on the pages but leave the inboxes.
     mail.outbox.clear()
-    result = support.send_reminders(today=later + datetime.timedelta(days=60))
+    result = reminders.send_reminders(today=later + datetime.timedelta(days=60))
     assert (result["visits"], result["questions"]) == (0, 0) and result["next_steps"] == 1
 
 
@@ -274,19 +286,27 @@ def test_the_reminder_command_and_task_do_the_same_job(schools, personas):
     runs.run_ratings()
     from io import StringIO
 
-    from dashboard.support_tasks import send_support_reminders
+    from support.tasks import send_support_reminders
 
     out = StringIO()
-    after = support.term_for().end + datetime.timedelta(days=5)
+    after = terms.term_for().end + datetime.timedelta(days=5)
     call_command("send_support_reminders", "--date", after.isoformat(), stdout=out)
     assert "support reminders: 6 visits" in out.getvalue()  # P1: 2 + 2, P2: 1 + 1, all past due
     assert send_support_reminders.apply().get()["visits"] == 0  # today: nothing is past due yet
 
 
+def test_the_stored_nightly_entry_names_the_reminder_task_the_worker_finds():
+    from pep_portal.celery import app
+
+    app.autodiscover_tasks(force=True)
+    task = app.tasks["dashboard.support_tasks.send_support_reminders"]  # the name the beat entry stores
+    assert task.run.__module__ == "support.tasks"
+
+
 def test_nothing_overdue_sends_nothing(schools, personas):
     runs.run_ratings()
     mail.outbox.clear()
-    support.send_reminders(today=support.term_for().start)
+    reminders.send_reminders(today=terms.term_for().start)
     assert mail.outbox == []
 
 
@@ -297,18 +317,18 @@ def test_who_can_help_lists_willing_schools_green_on_the_measure(schools):
     SupportOffer.objects.create(school=schools["p3"], measure_code="ks2_rwm_exp")
     SupportOffer.objects.create(school=schools["p2"])  # willing in general, green on RWM too
     SupportOffer.objects.create(school=schools["p1"])  # willing but red on RWM
-    helpers = [s.name for s in support.who_can_help(schools["one_red"], "ks2_rwm_exp")]
+    helpers = [s.name for s in measures.who_can_help(schools["one_red"], "ks2_rwm_exp")]
     assert helpers == ["Amber Road Primary", "Green Park Primary"]
-    assert [s.name for s in support.who_can_help(schools["one_red"], "ks2_read_prog")] == [
+    assert [s.name for s in measures.who_can_help(schools["one_red"], "ks2_read_prog")] == [
         "Amber Road Primary"]
 
 
 # ---- demo ----------------------------------------------------------------------------------------
 
 def test_the_demo_support_has_visits_questions_and_a_review_round_and_runs_twice_unchanged(schools):
-    from dashboard.models import PeerReviewRound, Reply
-    from dashboard.support_demo import demo_support
     from schools.models import Cluster
+    from support.demo import demo_support
+    from support.models import PeerReviewRound, Reply
 
     cluster = Cluster.objects.create(name="North locality")
     cluster.schools.add(schools["p1"], schools["p3"])
@@ -340,5 +360,5 @@ def test_who_can_help_lists_schools_of_the_same_cluster_first(schools):
         SupportOffer.objects.create(school=s)
     cluster = Cluster.objects.create(name="South locality")
     cluster.schools.add(schools["one_red"], schools["p3"])
-    helpers = list(support.who_can_help(schools["one_red"], "ks2_rwm_exp"))
+    helpers = list(measures.who_can_help(schools["one_red"], "ks2_rwm_exp"))
     assert [(s.name, s.same_cluster) for s in helpers] == [("Green Park Primary", 1), ("Amber Road Primary", 0)]

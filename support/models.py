@@ -1,6 +1,9 @@
-"""School improvement support (issue 9): terms, scope, plans, visits, next steps, questions, peer support.
+"""School improvement support: terms, scope, plans, visits, next steps, questions, peer support.
 
-A rating run settles the priorities; `dashboard.support.sync_support_after_run` then turns each in-scope
+The tables keep the names they had when support lived in the dashboard app (dashboard_<model>), so
+moving the app moved no data.
+
+A rating run settles the priorities; `support.plans.sync_support_after_run` then turns each in-scope
 school's effective priority (the best-fit one when set) into this term's work: visits for P1 and P2
 schools, a question about the red measures for P3 schools. Every change is kept in SupportEvent.
 Everything here is confidential: it names schools beside their priorities.
@@ -13,9 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from dashboard.models import Priority
 from schools.models import Governance
-
-from .models import Priority
 
 
 class TermName(models.TextChoices):
@@ -33,7 +35,7 @@ class TermQuerySet(models.QuerySet):
 
 
 class Term(models.Model):
-    """A school term of an academic year. Defaults come from PRODUCT.md; an admin may move the dates."""
+    """A school term of an academic year. support.terms makes the default dates; an admin may move them."""
 
     academic_year = models.PositiveSmallIntegerField(help_text="Academic year by start: 2025 = 2025/26")
     name = models.CharField(max_length=10, choices=TermName.choices)
@@ -43,6 +45,7 @@ class Term(models.Model):
     objects = TermQuerySet.as_manager()
 
     class Meta:
+        db_table = "dashboard_term"
         ordering = ["start"]
         constraints = [models.UniqueConstraint(fields=["academic_year", "name"], name="unique_support_term")]
 
@@ -70,6 +73,7 @@ class SupportSettings(models.Model):
     )
 
     class Meta:
+        db_table = "dashboard_supportsettings"
         verbose_name = verbose_name_plural = "support settings"
 
     def __str__(self):
@@ -104,6 +108,7 @@ class SupportExclusion(models.Model):
     objects = SupportExclusionQuerySet.as_manager()
 
     class Meta:
+        db_table = "dashboard_supportexclusion"
         ordering = ["category", "school__name"]
         constraints = [
             models.CheckConstraint(
@@ -148,6 +153,7 @@ class SupportPlan(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        db_table = "dashboard_supportplan"
         ordering = ["priority", "school__name"]
         constraints = [models.UniqueConstraint(fields=["school", "term"], name="one_support_plan_per_term")]
 
@@ -195,6 +201,7 @@ class Visit(models.Model):
     objects = VisitQuerySet.as_manager()
 
     class Meta:
+        db_table = "dashboard_visit"
         ordering = ["planned_date", "id"]
 
     def __str__(self):
@@ -226,6 +233,7 @@ class NextStep(models.Model):
     objects = NextStepQuerySet.as_manager()
 
     class Meta:
+        db_table = "dashboard_nextstep"
         ordering = ["due_date", "id"]
 
     def __str__(self):
@@ -271,6 +279,7 @@ class Question(models.Model):
     objects = QuestionQuerySet.as_manager()
 
     class Meta:
+        db_table = "dashboard_question"
         ordering = ["-opened_at", "-id"]
 
     def __str__(self):
@@ -293,6 +302,7 @@ class Reply(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "dashboard_reply"
         ordering = ["created_at", "id"]
         verbose_name_plural = "replies"
 
@@ -328,6 +338,7 @@ class SupportEvent(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
+        db_table = "dashboard_supportevent"
         ordering = ["-at", "-id"]
 
     def __str__(self):
@@ -343,6 +354,7 @@ class SupportOffer(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "dashboard_supportoffer"
         ordering = ["school__name", "measure_code"]
         constraints = [models.UniqueConstraint(fields=["school", "measure_code"], name="one_support_offer")]
 
@@ -361,24 +373,9 @@ class PeerReviewRound(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "dashboard_peerreviewround"
         ordering = ["-date", "-id"]
 
     def __str__(self):
         return f"{self.cluster} peer review, {self.date:%d %b %Y}"
 
-
-def _override_changed(sender, instance, **kwargs):
-    """A best-fit priority set or removed moves the school's support work once the change is saved."""
-    from django.db import transaction
-
-    from . import support
-
-    transaction.on_commit(lambda: support.sync_school(instance.school, user=instance.cleared_by or instance.set_by))
-
-
-def _connect():
-    from django.db.models.signals import post_save
-
-    from .models import PriorityOverride
-
-    post_save.connect(_override_changed, sender=PriorityOverride, dispatch_uid="support_override_changed")

@@ -6,8 +6,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from dashboard import support
-from dashboard.models import (
+from schools.models import Governance
+from support import terms
+from support.models import (
     NextStep,
     PeerReviewRound,
     Question,
@@ -16,7 +17,6 @@ from dashboard.models import (
     SupportOffer,
     Visit,
 )
-from schools.models import Governance
 from tests.world import CANARY_RATING, all_routes, build_world
 
 pytestmark = pytest.mark.django_db
@@ -164,7 +164,7 @@ def test_an_officer_assigns_an_adviser_and_plans_another_visit(world, client_for
     plan = world.visit_b.plan
     plan.refresh_from_db()
     assert plan.adviser == world.personas.officer and plan.supporting_school == world.school_a
-    day = support.term_for().end
+    day = terms.term_for().end
     officer.post(url, {"do": "visit", "planned_date": day.isoformat()})
     assert Visit.objects.filter(school=world.school_b, planned_date=day, visitor=world.personas.officer).exists()
     page = text(officer.get(url))
@@ -213,23 +213,26 @@ def test_no_public_page_shows_a_support_record(world, client_for):
 
 def test_an_admin_takes_a_category_out_of_scope_and_moves_term_dates_in_the_admin(world, client_for):
     admin = client_for("admin")
-    for url in ("/admin/dashboard/supportexclusion/add/", "/admin/dashboard/term/", "/admin/dashboard/supportsettings/",
-                "/admin/dashboard/visit/", "/admin/dashboard/question/", "/admin/dashboard/supportevent/",
-                "/admin/dashboard/peerreviewround/add/", "/admin/dashboard/supportoffer/add/"):
+    for url in ("/admin/support/supportexclusion/add/", "/admin/support/term/", "/admin/support/supportsettings/",
+                "/admin/support/visit/", "/admin/support/question/", "/admin/support/supportevent/",
+                "/admin/support/peerreviewround/add/", "/admin/support/supportoffer/add/"):
         assert admin.get(url).status_code == 200, url
-    response = admin.post("/admin/dashboard/supportexclusion/add/", {
+    response = admin.post("/admin/support/supportexclusion/add/", {
         "category": Governance.ACADEMY, "school": "", "reason": "Their trusts provide their support"})
     assert response.status_code == 302
     exclusion = SupportExclusion.objects.get()
     assert exclusion.created_by == world.personas.admin and exclusion.what == "All academy schools"
-    both = admin.post("/admin/dashboard/supportexclusion/add/", {
+    both = admin.post("/admin/support/supportexclusion/add/", {
         "category": Governance.ACADEMY, "school": world.school_a.pk, "reason": "x"})
     assert "Choose either one school or one category" in text(both)
-    term = support.term_for()
-    response = admin.post(f"/admin/dashboard/term/{term.pk}/change/", {
+    term = terms.term_for()
+    response = admin.post(f"/admin/support/term/{term.pk}/change/", {
         "academic_year": term.academic_year, "name": term.name, "start": term.start.isoformat(),
         "end": (term.start - datetime.timedelta(days=1)).isoformat()})
     assert "The term must end on or after its start." in text(response)
+    # The addresses these pages had under the dashboard app lead to them.
+    old = admin.get(f"/admin/dashboard/term/{term.pk}/change/?x=1")
+    assert old.status_code == 301 and old["Location"] == f"/admin/support/term/{term.pk}/change/?x=1"
 
 
 def test_a_best_fit_priority_set_on_the_dashboard_moves_the_support_work(world, client_for,
@@ -270,7 +273,7 @@ def test_the_officer_overview_pages_its_visits_with_a_constant_number_of_queries
     officer.get("/dashboard/support/")
     with CaptureQueriesContext(connection) as few:
         officer.get("/dashboard/support/")
-    day = support.term_for().end
+    day = terms.term_for().end
     Visit.objects.bulk_create([Visit(plan=world.visit_b.plan, school=world.school_b, planned_date=day)
                                for _ in range(150)])
     with CaptureQueriesContext(connection) as many:

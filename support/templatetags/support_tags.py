@@ -2,13 +2,13 @@
 
 from django import template
 
+from support.views import school_record
+
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def support_record(context, school):
-    from dashboard.support_views import school_record
-
     return school_record(school, context["request"].user)
 
 

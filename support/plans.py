@@ -1,101 +1,32 @@
-"""School improvement support as plain functions: terms, scope, this term's work after a run, reminders.
+"""This term's support work follows each school's effective priority (the best-fit one when set).
 
-- Terms (PRODUCT.md): autumn 1 September to 31 December, spring 1 January to Easter Sunday, summer
-  Easter Monday to 31 August. Generated per academic year on first use; an admin may move the dates.
-- `sync_support_after_run(run)` turns each in-scope school's effective priority (best fit when set)
-  into this term's work: P1 and P2 schools get their visits planned, P3 schools with red measures get
-  a question listing exactly those measures. A priority change opens or closes work; every change is
-  a SupportEvent. Running it twice changes nothing.
-- `send_reminders()` emails overdue items (the nightly task and `manage.py send_support_reminders`).
+`sync_support_after_run(run)` turns each in-scope school's effective priority into this term's work:
+P1 and P2 schools get their visits planned, P3 schools with red measures get a question listing exactly
+those measures. A priority change opens or closes work; every change is a SupportEvent. Running it
+twice changes nothing. An officer's own changes (adviser, supporting school, an extra visit) go through
+`assign_plan` and `plan_visit`, which make the plan when the school has none yet.
 """
 
 import datetime
 import logging
 from collections import defaultdict
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from pep_portal import partnership
-from pep_portal.roles import Role
-from schools.models import Measure, School
-from schools.numbers import figure_with_unit
-from schools.years import academic_year_of, year_label
+from dashboard.models import CurrentRun, PriorityOverride, SchoolRating
+from dashboard.runs import insert_rows
+from schools.models import School
 
-from . import ratings
-from .models import Band, CurrentRun, MeasureRating, PriorityOverride, SchoolRating
-from .runs import insert_rows
-from .support_models import (
-    NextStep,
-    Question,
-    SupportEvent,
-    SupportExclusion,
-    SupportPlan,
-    SupportSettings,
-    Term,
-    TermName,
-    Visit,
-)
+from .measures import priority_label, question_text, red_measures
+from .models import Question, SupportEvent, SupportExclusion, SupportPlan, SupportSettings, Visit
+from .reminders import person_name
+from .terms import term_for
 
 logger = logging.getLogger(__name__)
 VISIT_PRIORITIES = ("1", "2")
 
-
-# ---- terms ---------------------------------------------------------------------------------------
-
-def easter(year):
-    """Easter Sunday (Gregorian) by the anonymous Gregorian algorithm (Meeus/Jones/Butcher)."""
-    a = year % 19
-    b, c = divmod(year, 100)
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    l = (32 + 2 * e + 2 * i - h - k) % 7  # noqa: E741 - the algorithm's own name
-    m = (a + 11 * h + 22 * l) // 451
-    month, day = divmod(h + l - 7 * m + 114, 31)
-    return datetime.date(year, month, day + 1)
-
-
-
-def default_terms(academic_year):
-    """[(name, start, end)] for an academic year (2025 = 2025/26)."""
-    spring_year = academic_year + 1
-    sunday = easter(spring_year)
-    return [
-        (TermName.AUTUMN, datetime.date(academic_year, 9, 1), datetime.date(academic_year, 12, 31)),
-        (TermName.SPRING, datetime.date(spring_year, 1, 1), sunday),
-        (TermName.SUMMER, sunday + datetime.timedelta(days=1), datetime.date(spring_year, 8, 31)),
-    ]
-
-
-def ensure_terms(academic_year):
-    """The year's terms, made with the default dates when missing (dates an admin moved are kept)."""
-    for name, start, end in default_terms(academic_year):
-        Term.objects.get_or_create(academic_year=academic_year, name=name, defaults={"start": start, "end": end})
-    return list(Term.objects.filter(academic_year=academic_year).order_by("start"))
-
-
-def term_for(date=None):
-    """The term a date falls in. If an admin's edits left a gap, the latest term begun by then."""
-    date = date or timezone.localdate()
-    term = Term.objects.containing(date)
-    if term is not None:
-        return term
-    ensure_terms(academic_year_of(date))
-    return (
-        Term.objects.containing(date)
-        or Term.objects.filter(start__lte=date).order_by("-start").first()
-        or Term.objects.order_by("start").first()
-    )
-
-
-# ---- scope and priorities ------------------------------------------------------------------------
 
 def excluded_school_ids(school_ids=None):
     """Schools out of scope: named ones and every school of an excluded category."""
@@ -129,74 +60,6 @@ def effective_priorities(run, school_ids=None):
             out[school_id] = priority
     return out
 
-
-def measure_labels(codes):
-    rows = dict(Measure.objects.filter(code__in=list(codes)).values_list("code", "short_label"))
-    units = dict(Measure.objects.filter(code__in=list(codes)).values_list("code", "unit"))
-    out = {}
-    for code in codes:
-        label, unit = rows.get(code) or "", units.get(code) or ""
-        if not label or not unit:
-            try:
-                info = ratings.measure_info(code)
-                label, unit = label or info.label, unit or info.unit
-            except ratings.UnknownMeasure:
-                label = label or code
-        out[code] = (label, unit)
-    return out
-
-
-def red_measures(run, school_ids, keep=None):
-    """{school id: [snapshot dict]} of each school's red measures in the run, in rule-set order.
-
-    school_ids None: every school of the run (keep: only these, filtered here rather than in SQL)."""
-    qs = MeasureRating.objects.filter(school_rating__run=run, band=Band.RED)
-    if school_ids is not None:
-        qs = qs.filter(school_rating__school_id__in=list(school_ids))
-    rows = [
-        r for r in qs.order_by("school_rating_id", "id").values_list(
-            "school_rating__school_id", "measure_code", "value", "comparator", "comparator_name", "core")
-        if keep is None or r[0] in keep
-    ]
-    labels = measure_labels({r[1] for r in rows})
-    out = defaultdict(list)
-    for school_id, code, value, comparator, comparator_name, core in rows:
-        label, unit = labels[code]
-        out[school_id].append({
-            "code": code, "label": label, "unit": unit, "value": value, "comparator": comparator,
-            "comparator_name": comparator_name, "core": core,
-        })
-    return out
-
-
-def fmt(value, unit=""):
-    if value is None:
-        return "no value"
-    return figure_with_unit(value, unit)
-
-
-def describe_measure(m):
-    return f"{m['label']}: {fmt(m['value'], m['unit'])} against {fmt(m['comparator'], m['unit'])} {m['comparator_name']}".strip()
-
-
-def question_text(school, run, measures, reply_by):
-    year = year_label(run.year) if run and run.year else "the latest year"
-    lines = [
-        f"The partnership's dashboard for {year} shows {school.name} as red on "
-        f"{'this measure' if len(measures) == 1 else 'these measures'}:",
-        *[f"- {describe_measure(m)}" for m in measures],
-        "",
-        "Please explain these figures, or tell us what the school is doing to address them"
-        + (f", by {reply_by:%-d %B %Y}." if reply_by else "."),
-    ]
-    return "\n".join(lines)
-
-
-def priority_label(p):
-    return f"Priority {p}" if p else "not rated"
-
-
-# ---- after a run ---------------------------------------------------------------------------------
 
 def visit_dates(term, count, today, stagger=0):
     """Weekdays spread over what is left of the term; `stagger` (days) keeps schools off the same day."""
@@ -443,152 +306,39 @@ def sync_school(school, user=None):
     return sync_support_safely(run, school_ids=[school.pk], user=user)
 
 
-# ---- what officers and leaders see ---------------------------------------------------------------
+# ---- an officer's changes to a plan --------------------------------------------------------------
 
-# Reminders stop a month after the item's term ended: older items stay on the pages, not in inboxes.
-REMIND_AFTER_TERM_DAYS = 31
-
-
-def _recent(today):
-    return today - datetime.timedelta(days=REMIND_AFTER_TERM_DAYS)
-
-
-def overdue_visits(today=None):
-    today = today or timezone.localdate()
-    return (Visit.objects.overdue(today).filter(plan__term__end__gte=_recent(today))
-            .select_related("school", "visitor", "plan__adviser"))
+def plan_for(school, term):
+    """The school's plan this term, made at its effective priority in the current run when it has none."""
+    plan = SupportPlan.objects.filter(school=school, term=term).select_related("adviser").first()
+    if plan is not None:
+        return plan
+    run = CurrentRun.get()
+    priority = effective_priorities(run, [school.pk]).get(school.pk, "") if run else ""
+    return SupportPlan.objects.create(school=school, term=term, priority=priority, run=run)
 
 
-def overdue_next_steps(today=None):
-    today = today or timezone.localdate()
-    return NextStep.objects.overdue(today).filter(due_date__gte=_recent(today) - datetime.timedelta(days=365)) \
-        .select_related("visit__school")
-
-
-def overdue_questions(today=None):
-    today = today or timezone.localdate()
-    return Question.objects.filter(status=Question.Status.OPEN, reply_by__lt=today,
-                                   term__end__gte=_recent(today)).select_related("school", "term")
-
-
-def who_can_help(school, code, run=None):
-    """Partnership schools green on this measure in the current run and willing to support (in it or in general)."""
-    from .support_models import SupportOffer
-
-    run = run or CurrentRun.get()
-    if run is None:
-        return School.objects.none()
-    green = MeasureRating.objects.filter(
-        school_rating__run=run, measure_code=code, band=Band.GREEN
-    ).values("school_rating__school_id")
-    willing = SupportOffer.objects.filter(measure_code__in=[code, ""]).values("school_id")
-    # Schools of the same cluster first: they already review each other.
-    clusters = list(school.clusters.values_list("id", flat=True))
-    return (
-        School.objects.partnership().open().filter(id__in=green).filter(id__in=willing)
-        .exclude(id=school.id)
-        .annotate(same_cluster=Count("clusters", filter=Q(clusters__in=clusters), distinct=True))
-        .order_by("-same_cluster", "name")
-    )
-
-
-# ---- reminders -----------------------------------------------------------------------------------
-
-def officers_to_email():
-    User = get_user_model()
-    return list(
-        User.objects.filter(is_active=True, groups__name=Role.LA_OFFICER).exclude(email="").distinct().order_by("email")
-    )
-
-
-def leaders_of(school):
-    User = get_user_model()
-    return list(
-        User.objects.filter(is_active=True)
-        .filter(Q(led_schools=school) | Q(led_trusts__school_links__school=school, led_trusts__school_links__left_on=None))
-        .exclude(email="").distinct().order_by("email")
-    )
-
-
-def send_reminders(today=None, stdout=None):
-    """Email officers a digest of overdue items, and schools about questions past their reply date."""
-    today = today or timezone.localdate()
-    config = SupportSettings.get()
-    visits = list(overdue_visits(today))
-    steps = list(overdue_next_steps(today))
-    questions = list(overdue_questions(today))
-    site = settings.SITE_ROOT
-    sent = {"officer_emails": 0, "school_emails": 0}
-    if visits or steps or questions:
-        lines = [f"Support items overdue on {today:%-d %B %Y}:", ""]
-        if visits:
-            lines.append(f"Visits past their planned date ({len(visits)}):")
-            lines += [f"- {v.school.name}: planned for {v.planned_date:%-d %B %Y}"
-                      f"{', ' + _name(v.visitor) if v.visitor_id else ''}" for v in visits]
-            lines.append("")
-        if steps:
-            lines.append(f"Next steps past their due date ({len(steps)}):")
-            lines += [f"- {s.visit.school.name}: {s.action} ({s.owner}, due {s.due_date:%-d %B %Y})" for s in steps]
-            lines.append("")
-        if questions:
-            lines.append(f"Questions not answered by their reply date ({len(questions)}):")
-            lines += [f"- {q.school.name}: reply was due by {q.reply_by:%-d %B %Y}" for q in questions]
-            lines.append("")
-        lines.append(f"The support page: {site}/dashboard/support/")
-        body = "\n".join(lines)
-        total = len(visits) + len(steps) + len(questions)
-        subject = f"[{partnership.current().name}] Support: {total} overdue item{'s' if total != 1 else ''}"
-        for user in officers_to_email():
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-            sent["officer_emails"] += 1
-    interval = datetime.timedelta(days=config.reminder_interval_days)
-    now = timezone.now()
-    for q in questions:
-        if q.last_reminded_at and now - q.last_reminded_at < interval:
-            continue
-        recipients = [u.email for u in leaders_of(q.school)]
-        if not recipients:
-            continue
-        body = "\n".join([
-            f"The partnership asked {q.school.name} a question on {q.opened_at:%-d %B %Y} and has not had a reply.",
-            f"The reply was due by {q.reply_by:%-d %B %Y}.",
-            "",
-            f"Please reply in the portal: {site}/dashboard/support/questions/{q.pk}/",
-        ])
-        send_mail(f"[{partnership.current().name}] A question is waiting for your reply", body,
-                  settings.DEFAULT_FROM_EMAIL, recipients)
-        q.last_reminded_at = now
-        q.save(update_fields=["last_reminded_at"])
-        SupportEvent.objects.create(school=q.school, term=q.term, kind=SupportEvent.Kind.REMINDER,
-                                    text=f"Reminder sent to {len(recipients)} leader{'s' if len(recipients) != 1 else ''}.")
-        sent["school_emails"] += 1
-    result = {"visits": len(visits), "next_steps": len(steps), "questions": len(questions), **sent}
-    if stdout is not None:
-        stdout.write(
-            f"support reminders: {result['visits']} visits, {result['next_steps']} next steps and "
-            f"{result['questions']} questions overdue; {result['officer_emails']} officer emails, "
-            f"{result['school_emails']} school emails sent"
+def assign_plan(school, term, user, *, adviser, supporting_school, notes):
+    """Sets who leads and who supports the school's work this term; visits still to come go to the adviser."""
+    with transaction.atomic():
+        plan = plan_for(school, term)
+        plan.adviser, plan.supporting_school, plan.notes = adviser, supporting_school, notes
+        plan.save()
+        if adviser:
+            plan.visits.filter(status=Visit.Status.PLANNED, visitor=None).update(visitor=adviser)
+        SupportEvent.objects.create(
+            school=school, term=term, user=user, kind=SupportEvent.Kind.PLAN,
+            text=f"Plan updated: adviser {person_name(adviser) if adviser else 'none'}, supporting school "
+                 f"{supporting_school.name if supporting_school else 'none'}.",
         )
-    return result
+    return plan
 
 
-def _name(user):
-    return user.get_full_name() or user.email or user.username
-
-
-def notify_reply(question, author):
-    """Tell the school's adviser (else the LA officers) that a school replied: the question waits to be closed."""
-    plan = question.plan
-    recipients = [plan.adviser.email] if plan and plan.adviser_id and plan.adviser.email else [
-        u.email for u in officers_to_email()]
-    if not recipients:
-        return 0
-    site = settings.SITE_ROOT
-    body = "\n".join([
-        f"{_name(author)} replied for {question.school.name} to the question of {question.opened_at:%-d %B %Y}.",
-        "",
-        f"Read the reply and close the question: {site}/dashboard/support/questions/{question.pk}/",
-    ])
-    send_mail(f"[{partnership.current().name}] {question.school.name} replied to a question", body,
-              settings.DEFAULT_FROM_EMAIL, recipients)
-    return len(recipients)
+def plan_visit(school, term, date, user):
+    """An extra visit this term beside the ones the priority brings, given to the plan's adviser."""
+    with transaction.atomic():
+        plan = plan_for(school, term)
+        visit = Visit.objects.create(plan=plan, school=school, planned_date=date, visitor=plan.adviser)
+        SupportEvent.objects.create(school=school, term=term, user=user, kind=SupportEvent.Kind.VISIT_PLANNED,
+                                    text=f"Visit planned for {date:%-d %B %Y}.")
+    return visit
