@@ -55,4 +55,3 @@ class RatingRunAdmin(ReadOnlyAdmin):
 class RuleSetAdmin(ReadOnlyAdmin):
     list_display = ("name", "year", "version", "status", "made_live_at", "made_live_by")
     list_filter = ("status", "year")
-
