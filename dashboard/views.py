@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
 from pep_portal.charts import chart_page
-from pep_portal.roles import is_officer
+from pep_portal.roles import admin_only, is_officer
 from schools import glossary
 from schools.models import Measure, ReportCard, School
 from schools.numbers import figure
@@ -27,7 +27,7 @@ from schools.performance_public import ZERO_BY_DEFINITION
 from schools.years import academic_year_of, year_label
 
 from . import exports, queries, ratings, refresh, runs
-from .access import admin_required, log_access, log_export, officer_required, visible_school
+from .access import log_access, log_export, officer_required, visible_school
 from .forms import CopyForm, OverrideForm, RuleSetForm
 from .models import (
     CurrentRun,
@@ -286,13 +286,13 @@ def priority_history(school, limit=200):
 
 # ---- rule sets ---------------------------------------------------------------------------------
 
-@admin_required
+@admin_only
 def rule_sets(request):
     sets = list(RuleSet.objects.select_related("made_live_by", "created_by"))
     return render(request, "dashboard/rules.html", {"rule_sets": sets, "current": CurrentRun.get()})
 
 
-@admin_required
+@admin_only
 @require_http_methods(["GET", "POST"])
 def rule_set_detail(request, pk):
     rule_set = get_object_or_404(RuleSet, pk=pk)
@@ -335,7 +335,7 @@ def queries_comparator(rule):
     }[rule.comparator]
 
 
-@admin_required
+@admin_only
 @require_http_methods(["GET", "POST"])
 def rule_set_copy(request, pk):
     rule_set = get_object_or_404(RuleSet, pk=pk)
@@ -347,7 +347,7 @@ def rule_set_copy(request, pk):
     return render(request, "dashboard/rule_set_copy.html", {"rule_set": rule_set, "form": form})
 
 
-@admin_required
+@admin_only
 @require_http_methods(["GET", "POST"])
 def rule_set_preview(request, pk):
     rule_set = get_object_or_404(RuleSet, pk=pk)
