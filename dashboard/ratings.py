@@ -6,7 +6,7 @@ flags, and the school's priority with its reasons. Everything the database knows
 plain data (see `runs.py`), so every band edge can be tested alone and a run for 22,000 schools is
 a loop over dictionaries.
 
-The default rule set is PRODUCT.md's table ("Measures and the rating rules"), exactly.
+The default rule set is the partnership's agreed table of measures and rating rules, exactly.
 """
 
 from __future__ import annotations
@@ -346,7 +346,7 @@ class RuleSet:
 
 
 def default_rule_set(year):
-    """PRODUCT.md's default rule set for an academic year (2018 = 2018/19)."""
+    """The partnership's agreed default rule set for an academic year (2018 = 2018/19)."""
     england, fixed = ComparatorKind.ENGLAND, ComparatorKind.FIXED
     every = frozenset({PRIMARY, SECONDARY, SPECIAL})
     rules = [
@@ -473,7 +473,7 @@ def comparator_for(rule, school, year, comparators, neighbours=()):
         figures = [comparators.get("la", code, rule.measure, year, phase) for code in neighbours]
         if figures and all(f is not None for f in figures):
             return Comparator(sum(figures) / len(figures), "statistical neighbours")
-        # PRODUCT.md: neighbours without their LA files are "no data", and England is used.
+        # Neighbours without their LA files are "no data", and England is used instead.
         england = comparators.get("england", "", rule.measure, year, phase)
         return Comparator(england, "national", "statistical neighbours: no data, England used")
     return Comparator(comparators.get("england", "", rule.measure, year, phase), "national")
@@ -760,7 +760,7 @@ class OfstedResult:
 
 
 def ofsted_result(rule_set, school):
-    """The latest of the two scales, rated by its own row; never mixed or converted (PRODUCT.md)."""
+    """The latest of the two scales (graded outcome or report card), rated by its own row; never mixed or converted."""
     card = school.report_card
     if card is not None and (school.ofsted_date is None or card.inspected >= school.ofsted_date):
         when = year_label(academic_year_of(card.inspected))

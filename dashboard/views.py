@@ -9,12 +9,10 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Case, CharField, F, When
 from django.db.models import Value as V
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
@@ -39,6 +37,7 @@ from .models import (
     RuleSetLocked,
     SchoolRating,
 )
+from .overrides import clear_best_fit, set_best_fit
 from .tables import RatingFilter, RatingTable
 
 HEAT_MAP_PAGE = 100
@@ -177,23 +176,12 @@ def school_detail(request, urn):
         if not officer:
             raise Http404("Not found")
         if request.POST.get("action") == "clear":
-            if active:
-                active.cleared_at = timezone.now()
-                active.cleared_by = request.user
-                active.save(update_fields=["cleared_at", "cleared_by"])
+            if clear_best_fit(school, request.user):
                 messages.success(request, "The best-fit priority was removed; the computed priority applies.")
             return redirect(request.path)
         form = OverrideForm(request.POST)
         if form.is_valid():
-            with transaction.atomic():
-                if active:
-                    active.cleared_at = timezone.now()
-                    active.cleared_by = request.user
-                    active.save(update_fields=["cleared_at", "cleared_by"])
-                PriorityOverride.objects.create(
-                    school=school, priority=form.cleaned_data["priority"], reason=form.cleaned_data["reason"],
-                    computed_priority=rating.priority if rating else "", run=run, set_by=request.user,
-                )
+            set_best_fit(school, form.cleaned_data["priority"], form.cleaned_data["reason"], request.user, run)
             messages.success(request, f"Best-fit priority set to Priority {form.cleaned_data['priority']}.")
             return redirect(request.path)
     else:
