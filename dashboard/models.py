@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from schools import measures
 from schools.years import year_label
 
 from . import ratings
@@ -79,8 +80,9 @@ class RuleSet(models.Model):
         super().save(*args, **kwargs)
 
     def engine(self):
-        """The rules as the engine's RuleSet (raises IncompleteRuleSet on broken data)."""
-        return ratings.RuleSet.from_dict(self.year, self.rules)
+        """The rules as the engine's RuleSet, checked against the measure catalogue as it is now (raises
+        IncompleteRuleSet on broken data)."""
+        return ratings.RuleSet.from_dict(self.year, self.rules, measures.catalogue())
 
     @property
     def editable(self):

@@ -26,7 +26,6 @@ from schools.models import Measure, School
 from schools.numbers import figure_with_unit
 from schools.years import academic_year_of, year_label
 
-from . import ratings
 from .models import Band, CurrentRun, MeasureRating, PriorityOverride, SchoolRating
 from .runs import insert_rows
 from .support_models import (
@@ -135,14 +134,7 @@ def measure_labels(codes):
     units = dict(Measure.objects.filter(code__in=list(codes)).values_list("code", "unit"))
     out = {}
     for code in codes:
-        label, unit = rows.get(code) or "", units.get(code) or ""
-        if not label or not unit:
-            try:
-                info = ratings.measure_info(code)
-                label, unit = label or info.label, unit or info.unit
-            except ratings.UnknownMeasure:
-                label = label or code
-        out[code] = (label, unit)
+        out[code] = (rows.get(code) or code, units.get(code) or "")
     return out
 
 

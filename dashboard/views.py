@@ -46,17 +46,12 @@ PRIORITY_ORDER = ("1", "2", "3", "")
 
 
 def _meta(codes):
-    """Labels and units of measures in one query."""
-    rows = {c: (label, unit) for c, label, unit in
-            Measure.objects.filter(code__in=list(codes)).values_list("code", "short_label", "unit")}
+    """Labels and units of measures from the measure catalogue in one query (the code if it is unknown)."""
+    rows = {c: (short or label, unit) for c, short, label, unit in
+            Measure.objects.filter(code__in=list(codes)).values_list("code", "short_label", "label", "unit")}
     labels, units = {}, {}
     for code in codes:
-        label, unit = rows.get(code, ("", ""))
-        try:
-            info = ratings.measure_info(code)
-            labels[code], units[code] = label or info.label, unit or info.unit
-        except ratings.UnknownMeasure:
-            labels[code], units[code] = label or code, unit
+        labels[code], units[code] = rows.get(code, (code, ""))
     return labels, units
 
 
@@ -304,7 +299,7 @@ def rule_set_detail(request, pk):
         messages.error(request, "A live rule set cannot be changed. Copy it to a new version and edit that.")
         return redirect("dashboard:rule_set", pk=rule_set.pk)
     rules = [
-        {"label": labels[code], "rule": rule, "describe": rule.describe(), "comparator": queries_comparator(rule),
+        {"label": labels[code], "rule": rule, "describe": engine.describe(code), "comparator": queries_comparator(rule),
          "phases": ", ".join(sorted(rule.phases)), "unit": units[code]}
         for code, rule in engine.rules.items()
     ]
