@@ -34,6 +34,9 @@ from .models import OPEN_STATES, Bulletin, Delivery, Subscriber
 
 log = logging.getLogger(__name__)
 State = Delivery.State
+# The Celery task that sends one batch (tasks.send_bulletin_batch). tasks.py wraps this module, so
+# CommunicationsConfig.ready() hands the task in here instead of this module importing it back.
+batch_task = None
 
 
 def queue(bulletin_id):
@@ -72,10 +75,8 @@ def batches(rows):
 
 
 def dispatch(bulletin_id, rows):
-    from .tasks import send_bulletin_batch
-
     for first, last in batches(rows):
-        send_bulletin_batch.delay(bulletin_id, first, last)
+        batch_task.delay(bulletin_id, first, last)
 
 
 # ------------------------------------------------------------------------------ one batch

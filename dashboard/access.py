@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from pep_portal.roles import is_admin, is_officer
+from pep_portal.roles import is_officer
 from schools.models import School
 
 
@@ -15,17 +15,6 @@ def officer_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not is_officer(request.user):
-            raise Http404("Not found")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def admin_required(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not is_admin(request.user):
             raise Http404("Not found")
         return view(request, *args, **kwargs)
 

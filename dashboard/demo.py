@@ -8,6 +8,7 @@ import time
 
 from django.db.models import Count, Max
 
+from schools import demo_performance
 from schools.models import Value
 
 from . import runs
@@ -17,12 +18,7 @@ from .models import CurrentRun, RuleSet, SchoolRating
 def load(stdout=None):
     if runs.latest_year() is None:
         # The register step may not have imported the demo performance files: do it here (idempotent).
-        try:
-            from schools import demo_performance
-        except ImportError:
-            demo_performance = None
-        if demo_performance is not None:
-            demo_performance.load(stdout=stdout)
+        demo_performance.load(stdout=stdout)
     year = runs.latest_year()
     if year is None:
         _say(stdout, "demo ratings: no performance data imported; nothing rated")

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from schools import measures
 from schools.years import year_label
 
 from . import ratings
@@ -79,8 +80,9 @@ class RuleSet(models.Model):
         super().save(*args, **kwargs)
 
     def engine(self):
-        """The rules as the engine's RuleSet (raises IncompleteRuleSet on broken data)."""
-        return ratings.RuleSet.from_dict(self.year, self.rules)
+        """The rules as the engine's RuleSet, checked against the measure catalogue as it is now (raises
+        IncompleteRuleSet on broken data)."""
+        return ratings.RuleSet.from_dict(self.year, self.rules, measures.catalogue())
 
     @property
     def editable(self):
@@ -288,5 +290,5 @@ class DashboardAccess(models.Model):
         return f"{self.user}: {self.get_kind_display()} {what} at {self.at:%Y-%m-%d %H:%M}"
 
 
-# The nightly refresh keeps its own records beside these (issue 6).
+# The nightly refresh keeps its own records (runs and the lock) beside these.
 from .refresh_models import RefreshLock, RefreshRun  # noqa: E402,F401

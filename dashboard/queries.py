@@ -19,16 +19,10 @@ ZERO_ENGLAND = "England (0 by definition)"
 
 
 def measure_labels(codes):
-    """code -> short label, from the measures table where it has the code, else the engine's label."""
-    known = dict(Measure.objects.filter(code__in=list(codes)).values_list("code", "short_label"))
-    return {code: known.get(code) or _engine_label(code) for code in codes}
-
-
-def _engine_label(code):
-    try:
-        return ratings.measure_info(code).label
-    except ratings.UnknownMeasure:
-        return code
+    """code -> short label from the measure catalogue (its label when it has no short one; the code if unknown)."""
+    known = {code: short or label for code, short, label in
+             Measure.objects.filter(code__in=list(codes)).values_list("code", "short_label", "label")}
+    return {code: known.get(code) or code for code in codes}
 
 
 def core_codes(run):
@@ -151,11 +145,6 @@ def school_series(school, codes):
 
 
 def units_for(codes):
+    """code -> unit from the measure catalogue ("" for a code it does not have)."""
     known = dict(Measure.objects.filter(code__in=list(codes)).values_list("code", "unit"))
-    out = {}
-    for code in codes:
-        try:
-            out[code] = known.get(code) or ratings.measure_info(code).unit
-        except ratings.UnknownMeasure:
-            out[code] = ""
-    return out
+    return {code: known.get(code, "") for code in codes}

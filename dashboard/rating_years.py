@@ -4,7 +4,7 @@ The DfE publishes each kind of data on its own calendar (KS4 provisional in Octo
 September and December, absence a year behind), so each core measure uses the latest academic year
 imported for its kind of file. A kind whose latest year is more than `STALE_AFTER` years older than
 the newest year of any kind is stale: its measures are not rated, with the reason ("no figures since
-2019/20"). The run is labelled with the newest year (PRODUCT.md, "Measures and the rating rules").
+2019/20"). The run is labelled with the newest year.
 """
 
 from __future__ import annotations

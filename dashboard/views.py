@@ -9,17 +9,15 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Case, CharField, F, When
 from django.db.models import Value as V
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
 from pep_portal.charts import chart_page
-from pep_portal.roles import is_officer
+from pep_portal.roles import admin_only, is_officer
 from schools import glossary
 from schools.models import Measure, ReportCard, School
 from schools.numbers import figure
@@ -27,7 +25,7 @@ from schools.performance_public import ZERO_BY_DEFINITION
 from schools.years import academic_year_of, year_label
 
 from . import exports, queries, ratings, refresh, runs
-from .access import admin_required, log_access, log_export, officer_required, visible_school
+from .access import log_access, log_export, officer_required, visible_school
 from .forms import CopyForm, OverrideForm, RuleSetForm
 from .models import (
     CurrentRun,
@@ -39,6 +37,7 @@ from .models import (
     RuleSetLocked,
     SchoolRating,
 )
+from .overrides import clear_best_fit, set_best_fit
 from .tables import RatingFilter, RatingTable
 
 HEAT_MAP_PAGE = 100
@@ -47,17 +46,12 @@ PRIORITY_ORDER = ("1", "2", "3", "")
 
 
 def _meta(codes):
-    """Labels and units of measures in one query."""
-    rows = {c: (label, unit) for c, label, unit in
-            Measure.objects.filter(code__in=list(codes)).values_list("code", "short_label", "unit")}
+    """Labels and units of measures from the measure catalogue in one query (the code if it is unknown)."""
+    rows = {c: (short or label, unit) for c, short, label, unit in
+            Measure.objects.filter(code__in=list(codes)).values_list("code", "short_label", "label", "unit")}
     labels, units = {}, {}
     for code in codes:
-        label, unit = rows.get(code, ("", ""))
-        try:
-            info = ratings.measure_info(code)
-            labels[code], units[code] = label or info.label, unit or info.unit
-        except ratings.UnknownMeasure:
-            labels[code], units[code] = label or code, unit
+        labels[code], units[code] = rows.get(code, (code, ""))
     return labels, units
 
 
@@ -177,23 +171,12 @@ def school_detail(request, urn):
         if not officer:
             raise Http404("Not found")
         if request.POST.get("action") == "clear":
-            if active:
-                active.cleared_at = timezone.now()
-                active.cleared_by = request.user
-                active.save(update_fields=["cleared_at", "cleared_by"])
+            if clear_best_fit(school, request.user):
                 messages.success(request, "The best-fit priority was removed; the computed priority applies.")
             return redirect(request.path)
         form = OverrideForm(request.POST)
         if form.is_valid():
-            with transaction.atomic():
-                if active:
-                    active.cleared_at = timezone.now()
-                    active.cleared_by = request.user
-                    active.save(update_fields=["cleared_at", "cleared_by"])
-                PriorityOverride.objects.create(
-                    school=school, priority=form.cleaned_data["priority"], reason=form.cleaned_data["reason"],
-                    computed_priority=rating.priority if rating else "", run=run, set_by=request.user,
-                )
+            set_best_fit(school, form.cleaned_data["priority"], form.cleaned_data["reason"], request.user, run)
             messages.success(request, f"Best-fit priority set to Priority {form.cleaned_data['priority']}.")
             return redirect(request.path)
     else:
@@ -286,13 +269,13 @@ def priority_history(school, limit=200):
 
 # ---- rule sets ---------------------------------------------------------------------------------
 
-@admin_required
+@admin_only
 def rule_sets(request):
     sets = list(RuleSet.objects.select_related("made_live_by", "created_by"))
     return render(request, "dashboard/rules.html", {"rule_sets": sets, "current": CurrentRun.get()})
 
 
-@admin_required
+@admin_only
 @require_http_methods(["GET", "POST"])
 def rule_set_detail(request, pk):
     rule_set = get_object_or_404(RuleSet, pk=pk)
@@ -316,7 +299,7 @@ def rule_set_detail(request, pk):
         messages.error(request, "A live rule set cannot be changed. Copy it to a new version and edit that.")
         return redirect("dashboard:rule_set", pk=rule_set.pk)
     rules = [
-        {"label": labels[code], "rule": rule, "describe": rule.describe(), "comparator": queries_comparator(rule),
+        {"label": labels[code], "rule": rule, "describe": engine.describe(code), "comparator": queries_comparator(rule),
          "phases": ", ".join(sorted(rule.phases)), "unit": units[code]}
         for code, rule in engine.rules.items()
     ]
@@ -335,7 +318,7 @@ def queries_comparator(rule):
     }[rule.comparator]
 
 
-@admin_required
+@admin_only
 @require_http_methods(["GET", "POST"])
 def rule_set_copy(request, pk):
     rule_set = get_object_or_404(RuleSet, pk=pk)
@@ -347,7 +330,7 @@ def rule_set_copy(request, pk):
     return render(request, "dashboard/rule_set_copy.html", {"rule_set": rule_set, "form": form})
 
 
-@admin_required
+@admin_only
 @require_http_methods(["GET", "POST"])
 def rule_set_preview(request, pk):
     rule_set = get_object_or_404(RuleSet, pk=pk)

@@ -19,10 +19,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import emails
-from .models import ACTIVE, HOLDS_A_PLACE, Booking, BookingStatus, Event
+from .models import ACTIVE, HOLDS_A_PLACE, OFFER_HOURS, Booking, BookingStatus, Event
 
 logger = logging.getLogger(__name__)
-OFFER_HOURS = 48
 REMINDER_DAYS = 2
 RETENTION_DAYS = 365
 
@@ -109,10 +108,6 @@ def _offer_next(event):
     nxt.status, nxt.offered_at = BookingStatus.OFFERED, timezone.now()
     nxt.save()
     return nxt
-
-
-def offer_expires_at(booking):
-    return booking.offered_at + datetime.timedelta(hours=OFFER_HOURS) if booking.offered_at else None
 
 
 def lapse_offers(now=None):

@@ -19,8 +19,6 @@ WITH_INVITATION = {"booked", "reminder"}
 
 
 def _send(booking, template):
-    from .bookings import offer_expires_at
-
     context = {
         "booking": booking,
         "event": booking.event,
@@ -28,7 +26,7 @@ def _send(booking, template):
         "event_url": calendar.absolute(booking.event.get_absolute_url()),
         "confirm_url": calendar.absolute(booking.confirm_url()),
         "cancel_url": calendar.absolute(booking.cancel_url()),
-        "offer_expires_at": offer_expires_at(booking),
+        "offer_expires_at": booking.offer_expires_at,
     }
     subject = render_to_string(f"events/email/{template}_subject.txt", context).strip()
     body = render_to_string(f"events/email/{template}.txt", context)

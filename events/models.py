@@ -10,6 +10,7 @@ A booking is personal data: only editors see it, and it is deleted a year after 
     cancelled -> by the booker (or a lapsed offer); kept until the retention deletion
 """
 
+import datetime
 import secrets
 
 from django.db import models
@@ -88,6 +89,8 @@ class BookingStatus(models.TextChoices):
 
 HOLDS_A_PLACE = (BookingStatus.CONFIRMED, BookingStatus.OFFERED)
 ACTIVE = (BookingStatus.PENDING, BookingStatus.CONFIRMED, BookingStatus.WAITING, BookingStatus.OFFERED)
+# An offered place is held this long for the booker before it passes to the next in line.
+OFFER_HOURS = 48
 
 
 def new_token():
@@ -122,3 +125,8 @@ class Booking(models.Model):
 
     def cancel_url(self):
         return reverse("events:cancel", kwargs={"token": self.token})
+
+    @property
+    def offer_expires_at(self):
+        """Until when an offered place is held for this booker (None when no place was offered)."""
+        return self.offered_at + datetime.timedelta(hours=OFFER_HOURS) if self.offered_at else None

@@ -82,7 +82,7 @@ def confirm(request, token):
             closed = True
     return render(request, "events/confirm.html", {
         "booking": booking, "event": booking.event, "closed": closed, "posted": request.method == "POST",
-        "offer_expires_at": bookings.offer_expires_at(booking),
+        "offer_expires_at": booking.offer_expires_at,
     })
 
 

@@ -23,7 +23,7 @@ ALLOWED_LIST = "PDF, Word (.docx), Excel (.xlsx), CSV, plain text, PNG or JPEG"
 
 
 def max_bytes():
-    return getattr(settings, "GOVERNANCE_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+    return settings.GOVERNANCE_ATTACHMENT_MAX_BYTES
 
 
 def check_name(name):

@@ -42,15 +42,6 @@ class GroupQuerySet(models.QuerySet):
             memberships__in=Membership.objects.current().filter(user=user, role=MemberRole.CHAIR)
         ).distinct()
 
-    def editable_by(self, user):
-        from pep_portal.roles import is_admin
-
-        from .permissions import chair_group_ids
-
-        if is_admin(user):
-            return self.all()
-        return self.filter(pk__in=chair_group_ids(user))
-
 
 class Group(models.Model):
     name = models.CharField(max_length=150)
@@ -152,9 +143,6 @@ class MeetingQuerySet(models.QuerySet):
 
     def with_public_minutes(self):
         return self.visible().filter(minutes_status__in=PUBLIC_MINUTES)
-
-    def editable_by(self, user):
-        return self.filter(group__in=Group.objects.editable_by(user))
 
 
 class Meeting(models.Model):

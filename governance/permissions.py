@@ -43,6 +43,13 @@ def can_edit(user, group):
     return is_admin(user) or group.pk in chair_group_ids(user)
 
 
+def editable_groups(user):
+    """The groups the user may manage: every group for admins, the groups they chair for chairs."""
+    if is_admin(user):
+        return Group.objects.all()
+    return Group.objects.filter(pk__in=chair_group_ids(user))
+
+
 def can_see_exempt(user, group):
     """LA officers, admins, and the chairs and members of that group read its exempt items."""
     if not user.is_authenticated:

@@ -34,7 +34,7 @@ from .models import (
     Membership,
     MinutesStatus,
 )
-from .permissions import can_edit, can_see_exempt, editable_group_or_404, editable_meeting_or_404
+from .permissions import can_edit, can_see_exempt, editable_group_or_404, editable_groups, editable_meeting_or_404
 
 
 def _groups_with_people(queryset):
@@ -158,7 +158,7 @@ def _changed_fields(form):
 
 @login_required
 def manage_index(request):
-    groups = list(Group.objects.editable_by(request.user).order_by("order", "name"))
+    groups = list(editable_groups(request.user).order_by("order", "name"))
     if not groups:
         raise Http404("No groups to manage")
     meetings = Meeting.objects.filter(group__in=groups).order_by("-starts_at")

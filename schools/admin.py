@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Cluster, ImportRecord, LocalAuthority, School, SchoolLink, Trust, TrustLink
+from .models import Cluster, ImportRecord, LocalAuthority, Measure, School, SchoolLink, Trust, TrustLink
 
 
 @admin.register(LocalAuthority)
@@ -56,3 +56,18 @@ class ImportRecordAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Measure)
+class MeasureAdmin(admin.ModelAdmin):
+    """The one measure catalogue: ratings, strategy targets and imports read labels, units and polarity here."""
+
+    list_display = ("code", "short_label", "reasons_label", "unit", "polarity", "kind", "is_core", "min_cohort")
+    list_filter = ("kind", "polarity", "unit", "is_core")
+    search_fields = ("code", "label", "short_label")
+    # The code and the file kind are what imports and rule sets join on: fixed once a measure exists.
+    readonly_when_changing = ("code", "kind")
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_when_changing if obj else ()
+

@@ -287,6 +287,9 @@ class Measure(models.Model):
     code = models.SlugField(max_length=40, unique=True)
     label = models.CharField(max_length=150)
     short_label = models.CharField(max_length=40, blank=True)
+    reasons_label = models.CharField(
+        max_length=60, blank=True, help_text="As rating reasons write it, e.g. “KS2 RWM”; blank: the short label"
+    )
     phase = models.CharField(max_length=10, choices=Phase.choices, default=Phase.ALL)
     unit = models.CharField(max_length=10, choices=Unit.choices)
     polarity = models.CharField(max_length=10, choices=Polarity.choices)

@@ -13,11 +13,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from . import index
+from . import index, watermarks
 from .models import IndexState
 from .registry import PROVIDERS
 
-SOURCE = "register"
+SOURCE = watermarks.SOURCE
 
 
 def _up_to_date(state, latest):
@@ -53,14 +53,6 @@ def catch_up(states=None):
     return changed
 
 
-def mark_indexed():
-    """After a full rebuild: the register is indexed up to its newest change."""
-    from schools.models import School
-
-    latest = School.objects.aggregate(m=Max("updated_at"))["m"]
-    IndexState.objects.update_or_create(source=SOURCE, defaults={"indexed_up_to": latest})
-
-
 def before_search():
     states = _states()
     catch_up(states)
@@ -75,7 +67,7 @@ def catch_up_scheduled(states=None):
 
 
 def _catch_up_kind(kind, field, state, now=None):
-    due = _due(kind, field, now or timezone.now())
+    due = watermarks.due(kind, field, now or timezone.now())
     latest = due.aggregate(m=Max(field))["m"]
     source = f"scheduled:{kind}"
     if _up_to_date(state, latest):
@@ -89,15 +81,3 @@ def _catch_up_kind(kind, field, state, now=None):
         index.reindex(kind, list(due.values_list("pk", flat=True)))
         state.indexed_up_to = latest
         state.save()
-
-
-def _due(kind, field, now):
-    """The provider's public objects whose date has come (its queryset already leaves out the rest)."""
-    return PROVIDERS[kind].queryset().filter(**{f"{field}__lte": now}).order_by()
-
-
-def mark_scheduled(kind, now=None):
-    """After a kind's full rebuild: its objects whose date has come are all indexed."""
-    field = PROVIDERS[kind].scheduled_by
-    latest = _due(kind, field, now or timezone.now()).aggregate(m=Max(field))["m"]
-    IndexState.objects.update_or_create(source=f"scheduled:{kind}", defaults={"indexed_up_to": latest})

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 
 from .models import SearchDocument
 from .registry import PROVIDERS
+from .watermarks import mark_indexed, mark_scheduled
 
 logger = logging.getLogger(__name__)
 CONFIG = "english"
@@ -67,8 +68,6 @@ def _write(kind, objects):
 
 def rebuild(kinds=None):
     """Every document of the given kinds (default: all) from scratch. Returns {kind: documents}."""
-    from .freshness import mark_indexed, mark_scheduled
-
     counts = {}
     kinds = kinds or list(PROVIDERS)
     if "schools" in kinds:

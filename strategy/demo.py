@@ -12,6 +12,7 @@ import datetime
 
 from django.db import transaction
 
+from governance.models import Group
 from pep_portal import partnership
 from schools.models import Benchmark, Measure
 
@@ -271,10 +272,6 @@ GOOD_SERIES = "Schools judged good or better (recorded by the partnership)"
 
 def _group(slug):
     """The governance group, if the governance demo (or an admin) created it."""
-    try:
-        from governance.models import Group
-    except ImportError:  # pragma: no cover - governance is always installed in the portal
-        return None
     return Group.objects.filter(slug=slug).first()
 
 

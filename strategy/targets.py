@@ -15,7 +15,7 @@ means behind the comparator, a negative one ahead of it. When the partnership is
 or ahead of the comparator in the baseline year there is no gap to close, so a CLOSE_GAP target
 becomes "stay at or better than" (target gap 0): halving a lead would allow things to get worse.
 
-Status, exactly as PRODUCT.md ("Pages", Strategy) gives it:
+Status, as the strategy pages show it:
 - "met" when the latest figure reaches the target;
 - "on track" when the latest figure is at least as good as the straight line from the baseline
   (year, figure) to the target (year, figure) gives for the latest year (flat before the baseline

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dashboard.models import CurrentRun, PriorityOverride, SchoolRating
+from dashboard.overrides import set_best_fit
 from pep_portal.roles import Role
 from schools.models import Cluster
 
@@ -65,8 +66,7 @@ def demo_support(stdout=None):
         if not PriorityOverride.objects.filter(reason=BEST_FIT_REASON).exists():
             picked = [r for r in ratings if r.priority == "2" and r.red_core == 1 and r.ofsted_band != "amber"][:2]
             for r in picked:
-                PriorityOverride.objects.create(school=r.school, priority="3", reason=BEST_FIT_REASON,
-                                                computed_priority=r.priority, run=run, set_by=adviser)
+                set_best_fit(r.school, "3", BEST_FIT_REASON, adviser, run)
                 plans.sync_support_after_run(run, today=today, school_ids=[r.school_id], user=adviser)
 
         # The adviser leads the P1 schools' visits.

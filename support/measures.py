@@ -5,7 +5,6 @@ from collections import defaultdict
 
 from django.db.models import Count, Q
 
-from dashboard import ratings
 from dashboard.models import Band, CurrentRun, MeasureRating
 from schools.models import Measure, School
 from schools.numbers import figure_with_unit
@@ -19,14 +18,7 @@ def measure_labels(codes):
     units = dict(Measure.objects.filter(code__in=list(codes)).values_list("code", "unit"))
     out = {}
     for code in codes:
-        label, unit = rows.get(code) or "", units.get(code) or ""
-        if not label or not unit:
-            try:
-                info = ratings.measure_info(code)
-                label, unit = label or info.label, unit or info.unit
-            except ratings.UnknownMeasure:
-                label = label or code
-        out[code] = (label, unit)
+        out[code] = (rows.get(code) or code, units.get(code) or "")
     return out
 
 

@@ -24,6 +24,8 @@ from dashboard.ratings import (
     rating_years,
 )
 
+from .catalogue import CATALOGUE
+
 RATING_DATE = dt.date(2026, 11, 1)
 AREAS = ("Inclusion", "Curriculum and teaching", "Achievement", "Attendance and behaviour",
          "Personal development and wellbeing", "Leadership and governance")
@@ -63,7 +65,7 @@ def test_each_measure_is_rated_on_its_own_kinds_latest_year():
         ("ks4_att8", 2023): Figure(30.0, "", 120),     # last year's would be red: not used
         ("abs_overall", 2022): Figure(9.5, "", None),  # amber against 9.0 SEC (2022/23)
     }
-    result = rate_school(default_rule_set(2024), all_through(), figures, years, comps(), RATING_DATE)
+    result = rate_school(default_rule_set(2024, CATALOGUE), all_through(), figures, years, comps(), RATING_DATE)
     m = by_code(result)
     assert (m["ks2_rwm_exp"].year, m["ks2_rwm_exp"].band, m["ks2_rwm_exp"].comparator) == (2023, Band.RED, 61.0)
     assert (m["ks4_att8"].year, m["ks4_att8"].band, m["ks4_att8"].value) == (2024, Band.GREEN, 47.0)
@@ -80,7 +82,7 @@ def test_each_measure_is_rated_on_its_own_kinds_latest_year():
 def test_a_kind_more_than_two_years_older_than_the_newest_is_stale_and_not_rated():
     years = rating_years({"ks2": 2019, "ks4": 2024, "absence": 2022})
     figures = {("ks2_rwm_exp", 2019): Figure(20.0, "", 30), ("ks4_att8", 2024): Figure(47.0, "", 120)}
-    result = rate_school(default_rule_set(2024), all_through(), figures, years, comps(), RATING_DATE)
+    result = rate_school(default_rule_set(2024, CATALOGUE), all_through(), figures, years, comps(), RATING_DATE)
     m = by_code(result)
     assert m["ks2_rwm_exp"].band is Band.NOT_RATED
     assert m["ks2_rwm_exp"].rule == "no figures since 2019/20"
@@ -94,7 +96,7 @@ def test_the_trend_uses_each_measures_own_last_three_years():
     years = rating_years({"ks2": 2023, "ks4": 2024})
     figures = {("ks2_rwm_exp", y): Figure(50.0, "", 30) for y in (2021, 2022, 2023)}
     figures[("ks4_att8", 2024)] = Figure(50.0, "", 120)
-    result = rate_school(default_rule_set(2024), all_through(), figures, years, comps(), RATING_DATE)
+    result = rate_school(default_rule_set(2024, CATALOGUE), all_through(), figures, years, comps(), RATING_DATE)
     assert by_code(result)["ks2_rwm_exp"].trend is True
     # A figure after the measure's own year never counts (none here); one year of KS4 is no trend.
     assert by_code(result)["ks4_att8"].trend is False
@@ -121,7 +123,7 @@ def card(grades, safeguarding="Met", concern="", inspected=dt.date(2026, 1, 13))
     ],
 )
 def test_report_card_band_edges(grades, safeguarding, concern, band):
-    result = rate_school(default_rule_set(2025), all_through(report_card=card(grades, safeguarding, concern)), {},
+    result = rate_school(default_rule_set(2025, CATALOGUE), all_through(report_card=card(grades, safeguarding, concern)), {},
                          RatingYears.same(2025), comps(), RATING_DATE)
     assert result.ofsted_band is band
     assert result.ofsted_outcome == "Report card"
@@ -132,10 +134,10 @@ def test_report_card_band_edges(grades, safeguarding, concern, band):
 def test_report_card_reasons_name_the_areas_that_fired_with_the_year():
     facts = all_through(report_card=card(["Expected standard", "Needs attention", "Needs attention",
                                           "Expected standard", "Strong standard", "Expected standard"]))
-    result = rate_school(default_rule_set(2025), facts, {}, RatingYears.same(2025), comps(), RATING_DATE)
+    result = rate_school(default_rule_set(2025, CATALOGUE), facts, {}, RatingYears.same(2025), comps(), RATING_DATE)
     assert result.reasons.startswith(
         "P2: Ofsted report card (2025/26): Curriculum and teaching Needs attention, Achievement Needs attention")
-    red = rate_school(default_rule_set(2025), all_through(report_card=card(["Strong standard"] * 6, "Not met")),
+    red = rate_school(default_rule_set(2025, CATALOGUE), all_through(report_card=card(["Strong standard"] * 6, "Not met")),
                       {}, RatingYears.same(2025), comps(), RATING_DATE)
     assert "Ofsted report card (2025/26): safeguarding Not met" in red.reasons
 
@@ -143,18 +145,18 @@ def test_report_card_reasons_name_the_areas_that_fired_with_the_year():
 def test_the_latest_of_the_two_scales_is_rated_and_never_converted():
     newer_card = all_through(ofsted_outcome="Inadequate", ofsted_date=dt.date(2022, 5, 1),
                              report_card=card(["Expected standard"] * 6))
-    result = rate_school(default_rule_set(2025), newer_card, {}, RatingYears.same(2025), comps(), RATING_DATE)
+    result = rate_school(default_rule_set(2025, CATALOGUE), newer_card, {}, RatingYears.same(2025), comps(), RATING_DATE)
     assert (result.ofsted_band, result.ofsted_date) == (Band.GREEN, dt.date(2026, 1, 13))
     older_card = all_through(ofsted_outcome="Inadequate", ofsted_date=dt.date(2026, 3, 1),
                              report_card=card(["Expected standard"] * 6))
-    result = rate_school(default_rule_set(2025), older_card, {}, RatingYears.same(2025), comps(), RATING_DATE)
+    result = rate_school(default_rule_set(2025, CATALOGUE), older_card, {}, RatingYears.same(2025), comps(), RATING_DATE)
     assert result.ofsted_band is Band.RED and result.reasons.startswith("P1: Ofsted inadequate, inspected 2025/26")
 
 
 def test_a_rule_set_without_the_report_card_row_shows_it_without_banding_it():
-    rules = default_rule_set(2025).to_dict()
+    rules = default_rule_set(2025, CATALOGUE).to_dict()
     rules.pop("report_card")
-    rule_set = ratings.RuleSet.from_dict(2025, rules)
+    rule_set = ratings.RuleSet.from_dict(2025, rules, CATALOGUE)
     result = rate_school(rule_set, all_through(report_card=card(["Urgent improvement"] * 6)), {},
                          RatingYears.same(2025), comps(), RATING_DATE)
     assert result.ofsted_band is Band.NOT_RATED and result.priority is Priority.NOT_RATED
@@ -162,22 +164,23 @@ def test_a_rule_set_without_the_report_card_row_shows_it_without_banding_it():
 
 
 def test_the_report_card_rule_round_trips_and_refuses_unknown_grades():
-    rule_set = default_rule_set(2025)
-    assert ratings.RuleSet.from_dict(2025, rule_set.to_dict()).report_card == ReportCardRule()
+    rule_set = default_rule_set(2025, CATALOGUE)
+    assert ratings.RuleSet.from_dict(2025, rule_set.to_dict(), CATALOGUE).report_card == ReportCardRule()
     bad = rule_set.to_dict()
     bad["report_card"]["amber_grades"] = ["requires improvement"]
     with pytest.raises(ratings.IncompleteRuleSet, match="not a grade"):
-        ratings.RuleSet.from_dict(2025, bad)
+        ratings.RuleSet.from_dict(2025, bad, CATALOGUE)
     assert "red if any area Urgent improvement, safeguarding Not met, or a category of concern" in (
         ReportCardRule().describe())
 
 
 def test_persistent_absence_at_15_percent_is_its_own_measure():
-    assert ratings.measure_info("abs_persistent_15").label != ratings.measure_info("abs_persistent").label
-    assert "abs_persistent_15" not in default_rule_set(2014).rules
+    assert CATALOGUE.info("abs_persistent_15").label != CATALOGUE.info("abs_persistent").label
+    assert "abs_persistent_15" not in default_rule_set(2014, CATALOGUE).rules
 
 
 def test_the_engine_modules_import_without_django():
-    code = ("import sys; import dashboard.ratings, dashboard.rating_years, dashboard.report_cards; "
+    code = ("import sys; import dashboard.ratings, dashboard.rating_basics, dashboard.rating_rules, "
+            "dashboard.rating_comparators, dashboard.rating_bands, dashboard.rating_years, dashboard.report_cards; "
             "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules), 'django imported'")
     subprocess.run([sys.executable, "-c", code], check=True)

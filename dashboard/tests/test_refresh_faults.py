@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from dashboard import ratings, refresh, tasks
 from dashboard.models import CurrentRun, RatingRun, RefreshRun, RuleSet, SchoolRating
+from schools.measures import catalogue
 
 from . import factories as f
 
@@ -162,7 +163,7 @@ def rated_world():
     """Three rated schools, then a change so the next run differs: Green Park goes from P3 to P1."""
     if not RuleSet.objects.live().exists():  # a transactional test starts from an emptied database
         RuleSet.objects.create(year=2016, name="Default rule set", status=RuleSet.Status.LIVE,
-                               rules=ratings.default_rule_set(2016).to_dict())
+                               rules=ratings.default_rule_set(2016, catalogue()).to_dict())
     p1, p2, p3 = f.three_priorities()
     good = refresh.perform(trigger=refresh.Trigger.COMMAND)
     assert good.status == Status.DONE, good.error
