@@ -8,6 +8,7 @@ import time
 
 from django.db.models import Count, Max
 
+from refresh.api import rate_now
 from schools.models import Value
 
 from . import runs
@@ -17,12 +18,9 @@ from .models import CurrentRun, RuleSet, SchoolRating
 def load(stdout=None):
     if runs.latest_year() is None:
         # The register step may not have imported the demo performance files: do it here (idempotent).
-        try:
-            from schools import demo_performance
-        except ImportError:
-            demo_performance = None
-        if demo_performance is not None:
-            demo_performance.load(stdout=stdout)
+        from schools import demo_performance
+
+        demo_performance.load(stdout=stdout)
     year = runs.latest_year()
     if year is None:
         _say(stdout, "demo ratings: no performance data imported; nothing rated")
@@ -38,7 +36,7 @@ def load(stdout=None):
         _say(stdout, f"demo ratings: already up to date (run {current.pk})")
         return current
     started = time.perf_counter()
-    run = runs.run_ratings(year=year)
+    run = rate_now(year=year)  # under the refresh lock, like every rating run
     counts = {row["priority"]: row["n"] for row in
               SchoolRating.objects.filter(run=run).values("priority").annotate(n=Count("id")).order_by()}
     _say(

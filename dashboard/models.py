@@ -288,9 +288,6 @@ class DashboardAccess(models.Model):
         return f"{self.user}: {self.get_kind_display()} {what} at {self.at:%Y-%m-%d %H:%M}"
 
 
-# The nightly refresh keeps its own records beside these (issue 6).
-from .refresh_models import RefreshLock, RefreshRun  # noqa: E402,F401
-
 # School improvement support (issue 9) keeps its models in their own module.
 from .support_models import (  # noqa: E402,F401
     NextStep,

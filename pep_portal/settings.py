@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "pep_portal",
     "schools",
     "dashboard",
+    "refresh",
     "governance",
     "strategy",
     "communications",

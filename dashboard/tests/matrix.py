@@ -74,19 +74,18 @@ ROUTES = [
     Route("dashboard:rule_set_preview", lambda w: {"pk": w.draft_rule_set.pk}, ADMINS, a11y="admin"),
 ]
 
-# The nightly refresh's admin pages (issue 6) keep their entries in their own module.
-try:
-    from dashboard.tests import matrix_refresh as _refresh
-except ImportError:  # not there yet
-    _refresh = None
-if _refresh is not None:
-    _setup_ratings = setup
+# The refresh app's admin pages keep their entries in their own module.
+from refresh.tests import matrix as _refresh  # noqa: E402
 
-    def setup(world):  # noqa: F811 - ratings first, then the refresh's records
-        _setup_ratings(world)
-        _refresh.setup(world)
+_setup_ratings = setup
 
-    ROUTES += _refresh.ROUTES
+
+def setup(world):  # noqa: F811 - ratings first, then the refresh's records
+    _setup_ratings(world)
+    _refresh.setup(world)
+
+
+ROUTES += _refresh.ROUTES
 
 # School improvement support (issue 9) keeps its entries in its own module.
 from dashboard.tests import matrix_support as _support  # noqa: E402
