@@ -23,7 +23,9 @@ def before_the_move():
     return [dashboard_parent, ("refresh", None)]
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: a flush without it would make content types afresh, with new ids, under the next
+# serialized test
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_move_keeps_every_refresh_run_and_lock():
     from refresh.models import RefreshLock, RefreshRun
 
