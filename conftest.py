@@ -127,6 +127,28 @@ def _reseed_for_transactional_tests(request, django_db_blocker):
     yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _snapshot_restores_content_types():
+    """A transactional test without serialized_rollback ends with a flush that makes the content types
+    afresh, with new ids. A later serialized_rollback test then restores the snapshot's content types
+    under their first ids and clashes on (app_label, model). The snapshot holds every content type and
+    what hangs on them (permissions, the groups' permissions), so they are cleared before it is restored."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.backends.base.creation import BaseDatabaseCreation
+
+    restore = BaseDatabaseCreation.deserialize_db_from_string
+
+    def clear_then_restore(creation, data):
+        ContentType.objects.using(creation.connection.alias).all().delete()
+        ContentType.objects.clear_cache()
+        restore(creation, data)
+        ContentType.objects.clear_cache()
+
+    BaseDatabaseCreation.deserialize_db_from_string = clear_then_restore
+    yield
+    BaseDatabaseCreation.deserialize_db_from_string = restore
+
+
 @pytest.fixture(autouse=True)
 def _eager_tasks_unless_services(request):
     """Tests run tasks in-process, except those marked `services`, which use a real worker."""
@@ -211,16 +233,18 @@ def celery_worker_process(settings):
     procs = []
 
     def start(broker_url=None, extra_env=None, pool="solo"):
-        # The refresh watchdog at worker start (dashboard.tasks) would start a refresh in the test
-        # database; tests that want it pass PEP_REFRESH_WATCHDOG_AT_START="1".
-        run_env = {**env, "PEP_REFRESH_WATCHDOG_AT_START": "0", **(extra_env or {})}
+        # The tests' own worker (refresh/tests/worker.py): the portal's worker, with the refresh's
+        # watchdog at worker start off unless PEP_REFRESH_WATCHDOG_AT_START="1" (it would start a
+        # refresh in the test database), and the faults a refresh test asks for in extra_env.
+        run_env = {**env, **(extra_env or {})}
         if broker_url:
             run_env["CELERY_BROKER_URL"] = broker_url
         proc = subprocess.Popen(
             # pool="prefork" (one child) lets a test kill the child that runs a task, as an OOM kill would.
-            [sys.executable, "-m", "celery", "-A", "pep_portal", "worker", f"--pool={pool}", "--concurrency=1",
+            [sys.executable, "-m", "refresh.tests.worker", "worker", f"--pool={pool}", "--concurrency=1",
              "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
             env=run_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+            cwd=os.path.dirname(os.path.abspath(__file__)),
         )
         procs.append(proc)
         deadline = time.monotonic() + 30

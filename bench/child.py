@@ -89,10 +89,10 @@ def step_confirm(args):
 def step_rate(args):
     startup = django_setup()
     from dashboard.models import MeasureRating, SchoolRating
-    from dashboard.runs import run_ratings
+    from refresh.api import rate_now
 
     t = time.perf_counter()
-    run = run_ratings()
+    run = rate_now()
     seconds = time.perf_counter() - t
     return {"startup_s": startup, "seconds": seconds, "year": run.year, "rows": run.schools_considered,
             "schools_rated": run.schools_rated, "status": run.status,

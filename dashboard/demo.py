@@ -8,6 +8,7 @@ import time
 
 from django.db.models import Count, Max
 
+from refresh.api import rate_now
 from schools import demo_performance
 from schools.models import Value
 
@@ -34,7 +35,7 @@ def load(stdout=None):
         _say(stdout, f"demo ratings: already up to date (run {current.pk})")
         return current
     started = time.perf_counter()
-    run = runs.run_ratings(year=year)
+    run = rate_now(year=year)  # under the refresh lock, like every rating run
     counts = {row["priority"]: row["n"] for row in
               SchoolRating.objects.filter(run=run).values("priority").annotate(n=Count("id")).order_by()}
     _say(

@@ -290,5 +290,3 @@ class DashboardAccess(models.Model):
         return f"{self.user}: {self.get_kind_display()} {what} at {self.at:%Y-%m-%d %H:%M}"
 
 
-# The nightly refresh keeps its own records (runs and the lock) beside these.
-from .refresh_models import RefreshLock, RefreshRun  # noqa: E402,F401

@@ -1,6 +1,7 @@
 """Rating runs: read the figures in a few set-based queries, rate with the engine, write in bulk, switch.
 
-`run_ratings` is the one entry point for the command, the nightly task (issue 6) and the demo.
+`run_ratings` is the rating run itself; refresh.api and refresh.running call it under the refresh lock,
+so nothing else starts one.
 """
 
 import io

@@ -18,13 +18,15 @@ from django_tables2 import RequestConfig
 
 from pep_portal.charts import chart_page
 from pep_portal.roles import admin_only, is_officer
+from refresh.api import make_live
+from refresh.locks import Busy
 from schools import glossary
 from schools.models import Measure, ReportCard, School
 from schools.numbers import figure
 from schools.performance_public import ZERO_BY_DEFINITION
 from schools.years import academic_year_of, year_label
 
-from . import exports, queries, ratings, refresh, runs
+from . import exports, queries, ratings, runs
 from .access import log_access, log_export, officer_required, visible_school
 from .forms import CopyForm, OverrideForm, RuleSetForm
 from .models import (
@@ -339,8 +341,8 @@ def rule_set_preview(request, pk):
             messages.error(request, "Only a draft rule set can be made live.")
             return redirect("dashboard:rule_set", pk=rule_set.pk)
         try:
-            run = refresh.make_live(rule_set, request.user)
-        except (refresh.Busy, ratings.RatingError, runs.NothingToRate) as exc:
+            run = make_live(rule_set, request.user)
+        except (Busy, ratings.RatingError, runs.NothingToRate) as exc:
             messages.error(request, f"The rule set was not made live: {exc}")
             return redirect("dashboard:rule_set_preview", pk=rule_set.pk)
         if run is not None:

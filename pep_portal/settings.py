@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "schools",
     "dashboard",
     "support",
+    "refresh",
     "governance",
     "strategy",
     "communications",

@@ -67,7 +67,7 @@ def rule_set_status():
 
 def rating_status(ready):
     from dashboard.models import CurrentRun
-    from dashboard.refresh_models import RefreshRun
+    from refresh.models import RefreshRun
 
     if CurrentRun.get() is not None:
         return DONE
@@ -117,7 +117,7 @@ def is_complete():
 
 @admin_only
 def setup_page(request):
-    from dashboard.refresh_models import RefreshRun
+    from refresh.models import RefreshRun
 
     items = tasks()
     return render(request, "pep_portal/setup.html", {

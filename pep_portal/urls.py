@@ -28,7 +28,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("schools.urls")),
     path("dashboard/imports/", include("schools.import_urls")),
-    path("dashboard/refresh/", include("dashboard.refresh_urls")),
+    path("dashboard/refresh/", include("refresh.urls")),
     path("dashboard/support/", include("support.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("governance/", include("governance.urls")),

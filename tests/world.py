@@ -16,7 +16,7 @@ import importlib
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-MATRIX_APPS = ("pep_portal", "schools", "dashboard", "support", "governance", "strategy", "communications", "events",
+MATRIX_APPS = ("pep_portal", "schools", "dashboard", "refresh", "support", "governance", "strategy", "communications", "events",
                "search", "reports")
 
 CANARY_RATING = "CANARY-RATING-7f3a9"

@@ -73,17 +73,3 @@ ROUTES = [
     Route("dashboard:rule_set_copy", lambda w: {"pk": w.rule_set.pk}, ADMINS, a11y="admin"),
     Route("dashboard:rule_set_preview", lambda w: {"pk": w.draft_rule_set.pk}, ADMINS, a11y="admin"),
 ]
-
-# The nightly refresh's admin pages (issue 6) keep their entries in their own module.
-try:
-    from dashboard.tests import matrix_refresh as _refresh
-except ImportError:  # not there yet
-    _refresh = None
-if _refresh is not None:
-    _setup_ratings = setup
-
-    def setup(world):  # noqa: F811 - ratings first, then the refresh's records
-        _setup_ratings(world)
-        _refresh.setup(world)
-
-    ROUTES += _refresh.ROUTES

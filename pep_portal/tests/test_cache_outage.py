@@ -12,7 +12,7 @@ from django.test import Client
 
 from conftest import PASSWORD
 from dashboard.tests import factories
-from dashboard.tests.test_refresh_faults import OwnRedis
+from refresh.tests.test_refresh_faults import OwnRedis
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

@@ -18,11 +18,12 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from dashboard import ratings, refresh, tasks
-from dashboard.models import CurrentRun, RatingRun, RefreshRun, RuleSet, SchoolRating
+from dashboard import ratings
+from dashboard.models import CurrentRun, RatingRun, RuleSet, SchoolRating
+from dashboard.tests import factories as f
+from refresh import running, tasks
+from refresh.models import RefreshRun
 from schools.measures import catalogue
-
-from . import factories as f
 
 # serialized_rollback: each test starts with what the migrations made (role groups, the default rule set).
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -165,7 +166,7 @@ def rated_world():
         RuleSet.objects.create(year=2016, name="Default rule set", status=RuleSet.Status.LIVE,
                                rules=ratings.default_rule_set(2016, catalogue()).to_dict())
     p1, p2, p3 = f.three_priorities()
-    good = refresh.perform(trigger=refresh.Trigger.COMMAND)
+    good = running.perform(trigger=running.Trigger.COMMAND)
     assert good.status == Status.DONE, good.error
     f.values(p3, 2018, ks2_rwm_exp=40.0, ks2_read_prog=-3.0, ks2_writ_prog=-3.0)
     return (p1, p2, p3), good

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from pep_portal.roles import admin_only
 
-from . import refresh
-from .refresh_models import RefreshRun
+from . import api, running, schedule
+from .models import RefreshRun
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +27,8 @@ def history(request):
     runs = RefreshRun.objects.history()
     page = Paginator(runs, 30).get_page(request.GET.get("page"))
     active = RefreshRun.objects.active().order_by("-created_at").first()
-    return render(request, "dashboard/refresh.html", {
-        "page": page, "active": active, **refresh.last_run_summary(), "schedule": schedule_text(),
+    return render(request, "refresh/refresh.html", {
+        "page": page, "active": active, **api.last_run_summary(), "schedule": schedule_text(),
     })
 
 
@@ -36,7 +36,7 @@ def history(request):
 def run_now(request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    row = start_in_thread(request.user) if settings.RATINGS_RUN_IN_THREAD else refresh.request_run(request.user)
+    row = start_in_thread(request.user) if settings.RATINGS_RUN_IN_THREAD else api.request_run(request.user)
     if row.status == RefreshRun.Status.DONE:
         messages.success(request, f"The refresh finished: {row.schools_rated} schools rated, "
                                   f"{row.priorities_changed} priorities changed.")
@@ -50,7 +50,7 @@ def run_now(request):
 @admin_only
 def detail(request, pk):
     row = get_object_or_404(RefreshRun.objects.select_related("triggered_by", "rating_run"), pk=pk)
-    return render(request, "dashboard/refresh_detail.html", {
+    return render(request, "refresh/refresh_detail.html", {
         "run": row, "running": not row.finished, "log_lines": [line for line in row.log.splitlines() if line],
     })
 
@@ -75,12 +75,12 @@ def status(request, pk):
 
 def start_in_thread(user):
     """With no broker: run the refresh in a thread of this process, so the page can show its progress."""
-    row = RefreshRun.objects.create(key=refresh.new_key(refresh.Trigger.USER), trigger=refresh.Trigger.USER,
+    row = RefreshRun.objects.create(key=running.new_key(running.Trigger.USER), trigger=running.Trigger.USER,
                                     triggered_by=user, status=RefreshRun.Status.QUEUED, step="Starting")
 
     def work():
         try:
-            refresh.perform(refresh_id=row.pk)
+            running.perform(refresh_id=row.pk)
         except Exception:  # perform records the failure on the row; this is only the log
             logger.exception("refresh %s failed in-process", row.pk)
         finally:
@@ -94,7 +94,7 @@ def schedule_text():
     if not settings.CELERY_BROKER_URL:
         return ("No task queue is configured, so there is no nightly refresh: run the ratings here after "
                 "importing new files. They run in the portal itself and take a minute or two.")
-    due = refresh.last_scheduled_time()
+    due = schedule.last_scheduled_time()
     if due is None:
         return "The nightly refresh is switched off (django-celery-beat, in the Django admin)."
     return (f"The nightly refresh is due each night at {due:%H:%M} ({due.tzinfo}); the last time it was due was "

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from dashboard import refresh
+from refresh import api, running
 
 
 class Command(BaseCommand):
@@ -17,12 +17,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, if_missed=False, queue=False, **options):
         if if_missed:
-            found, row = refresh.watchdog()
+            found, row = running.watchdog()
             self.stdout.write(f"Watchdog: {found}.")
         elif queue:
-            row = refresh.request_run(trigger=refresh.Trigger.COMMAND)
+            row = api.request_run(trigger=running.Trigger.COMMAND)
         else:
-            row = refresh.perform(trigger=refresh.Trigger.COMMAND)
+            row = running.perform(trigger=running.Trigger.COMMAND)
         if row is None:
             return
         line = f"Refresh {row.pk}: {row.get_status_display().lower()}"

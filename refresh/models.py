@@ -1,7 +1,7 @@
 """The nightly refresh's own records: one RefreshRun per attempt to refresh, and a lock row for SQLite.
 
-Kept apart from the rating models (dashboard/models.py imports them) so the refresh can change
-without touching the rating engine's tables.
+Kept apart from the rating models so the refresh can change without touching the rating engine's
+tables. The tables keep the names they had when these models lived in the dashboard app.
 """
 
 from django.conf import settings
@@ -68,6 +68,7 @@ class RefreshRun(models.Model):
     objects = RefreshRunQuerySet.as_manager()
 
     class Meta:
+        db_table = "dashboard_refreshrun"
         ordering = ["-created_at", "-id"]
         constraints = [
             # The database itself refuses a second completed entry for the same run.
@@ -101,6 +102,9 @@ class RefreshLock(models.Model):
     name = models.CharField(max_length=40, primary_key=True)
     holder = models.CharField(max_length=80, blank=True)
     acquired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "dashboard_refreshlock"
 
     def __str__(self):
         return f"{self.name}: {self.holder or 'free'}"

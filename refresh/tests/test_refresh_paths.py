@@ -12,8 +12,9 @@ from django.db import connection
 from django.test import Client
 
 from conftest import sign_in
-from dashboard import tasks
-from dashboard.models import CurrentRun, RatingRun, RefreshRun, RuleSet
+from dashboard.models import CurrentRun, RatingRun, RuleSet
+from refresh import tasks
+from refresh.models import RefreshRun
 
 # The fault tests' fixtures: a redis-server and workers of the test's own.
 from .test_refresh_faults import own_redis, publishing_to, rated_world, row_for, wait_for, worker  # noqa: F401

@@ -14,10 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import make_user
-from dashboard import refresh, tasks
-from dashboard.models import CurrentRun, RatingRun, RefreshLock, RefreshRun, SchoolRating
+from dashboard.models import CurrentRun, RatingRun, SchoolRating
+from dashboard.tests import factories as f
+from refresh import api, locks, running, schedule, tasks
+from refresh.models import RefreshLock, RefreshRun
 
-from . import factories as f
+from . import faults
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +50,7 @@ def current_ratings():
 
 
 def test_it_rates_every_school_and_records_a_finished_run(schools):
-    row = refresh.perform(trigger=refresh.Trigger.COMMAND)
+    row = running.perform(trigger=running.Trigger.COMMAND)
     assert row.status == Status.DONE, row.error
     assert row.rating_run == CurrentRun.get()
     assert (row.schools_rated, row.priorities_changed, row.attempts) == (3, 0, 1)
@@ -58,10 +60,10 @@ def test_it_rates_every_school_and_records_a_finished_run(schools):
 
 def test_it_emails_la_officers_the_schools_whose_priority_changed(schools, officers):
     p1, p2, p3 = schools
-    refresh.perform()
+    running.perform()
     assert mail.outbox == []  # a first run changes nothing
     f.values(p3, 2018, ks2_rwm_exp=40.0, ks2_read_prog=-3.0, ks2_writ_prog=-3.0)  # P3 -> P1
-    row = refresh.perform()
+    row = running.perform()
     assert row.status == Status.DONE and row.priorities_changed == 1 and row.emails_sent == 2
     assert sorted(m.to[0] for m in mail.outbox) == ["officer.one@example.org", "officer.two@example.org"]
     message = mail.outbox[0]
@@ -69,18 +71,18 @@ def test_it_emails_la_officers_the_schools_whose_priority_changed(schools, offic
     assert f"Green Park Primary (URN {p3.urn}): Priority 3 -> Priority 1" in message.body
     assert "Red Lane Primary" not in message.body  # unchanged schools are not listed
     mail.outbox.clear()
-    assert refresh.perform().emails_sent == 0 and mail.outbox == []  # nothing changed since
+    assert running.perform().emails_sent == 0 and mail.outbox == []  # nothing changed since
 
 
 def test_it_skips_a_second_run_while_one_is_running(schools):
     before = RatingRun.objects.count()
-    with refresh.refresh_lock() as got:
+    with locks.refresh_lock() as got:
         assert got
-        row = refresh.perform(key="nightly:2026-11-22", trigger=refresh.Trigger.NIGHTLY)
+        row = running.perform(key="nightly:2026-11-22", trigger=running.Trigger.NIGHTLY)
     assert row.status == Status.SKIPPED and row.error.startswith("Skipped: already running")
     assert RatingRun.objects.count() == before
     # Once the lock is free the same night runs.
-    assert refresh.perform(key="nightly:2026-11-22", trigger=refresh.Trigger.NIGHTLY).status == Status.DONE
+    assert running.perform(key="nightly:2026-11-22", trigger=running.Trigger.NIGHTLY).status == Status.DONE
 
 
 def test_it_skips_a_run_when_another_process_holds_the_lock(schools):
@@ -92,19 +94,19 @@ def test_it_skips_a_run_when_another_process_holds_the_lock(schools):
                                  port=db["PORT"] or 5432, password=db["PASSWORD"] or None)
         try:
             with other.cursor() as cursor:
-                cursor.execute("SELECT pg_try_advisory_lock(%s)", [refresh.ADVISORY_LOCK_KEY])
+                cursor.execute("SELECT pg_try_advisory_lock(%s)", [locks.ADVISORY_LOCK_KEY])
                 assert cursor.fetchone()[0]
-            assert refresh.perform().status == Status.SKIPPED
+            assert running.perform().status == Status.SKIPPED
         finally:
             with other.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [refresh.ADVISORY_LOCK_KEY])
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [locks.ADVISORY_LOCK_KEY])
             other.close()
     else:
-        RefreshLock.objects.create(name=refresh.LOCK_NAME, holder="another-worker", acquired_at=timezone.now())
-        assert refresh.perform().status == Status.SKIPPED
+        RefreshLock.objects.create(name=locks.LOCK_NAME, holder="another-worker", acquired_at=timezone.now())
+        assert running.perform().status == Status.SKIPPED
         # A lock left by a worker killed past the hard time limit is taken over.
-        RefreshLock.objects.update(acquired_at=timezone.now() - refresh.lock_stale_after() - dt.timedelta(seconds=1))
-    assert refresh.perform().status == Status.DONE
+        RefreshLock.objects.update(acquired_at=timezone.now() - locks.lock_stale_after() - dt.timedelta(seconds=1))
+    assert running.perform().status == Status.DONE
 
 
 def test_it_records_the_same_run_delivered_twice_as_one_result(schools):
@@ -119,11 +121,11 @@ def test_it_records_the_same_run_delivered_twice_as_one_result(schools):
 
 def test_it_fails_whole_when_one_schools_data_raises_and_names_the_school(schools, monkeypatch):
     p1, p2, p3 = schools
-    good = refresh.perform()
+    good = running.perform()
     before = current_ratings()
     f.values(p1, 2018, ks2_rwm_exp=80.0)
-    monkeypatch.setenv("PEP_REFRESH_TEST_FAIL_URN", str(p2.urn))
-    row = refresh.perform()
+    faults.fail_school(monkeypatch, p2.urn)
+    row = running.perform()
     assert row.status == Status.FAILED
     assert "Amber Road Primary" in row.error or str(p2.urn) in row.error, row.error
     assert CurrentRun.get() == good.rating_run and current_ratings() == before
@@ -133,7 +135,7 @@ def test_it_fails_whole_when_one_schools_data_raises_and_names_the_school(school
 
 def test_it_retries_a_transient_error_and_keeps_one_entry(schools, monkeypatch):
     calls = []
-    original = refresh.recompute_figures
+    original = running.recompute_figures
 
     def flaky():
         calls.append(1)
@@ -141,13 +143,13 @@ def test_it_retries_a_transient_error_and_keeps_one_entry(schools, monkeypatch):
             raise OperationalError("could not connect to server")
         return original()
 
-    monkeypatch.setattr(refresh, "recompute_figures", flaky)
+    monkeypatch.setattr(running, "recompute_figures", flaky)
     with pytest.raises(OperationalError):
-        refresh.perform(key="nightly:2026-11-21", trigger=refresh.Trigger.NIGHTLY)
+        running.perform(key="nightly:2026-11-21", trigger=running.Trigger.NIGHTLY)
     failed = RefreshRun.objects.get(key="nightly:2026-11-21")
     assert failed.status == Status.FAILED and "could not connect" in failed.error
     # Celery's retry delivers the same key again: the same entry finishes.
-    row = refresh.perform(key="nightly:2026-11-21", trigger=refresh.Trigger.NIGHTLY)
+    row = running.perform(key="nightly:2026-11-21", trigger=running.Trigger.NIGHTLY)
     assert row.pk == failed.pk and row.status == Status.DONE and row.attempts == 2 and row.error == ""
     assert "Attempt 1 failed" in row.log
 
@@ -157,7 +159,7 @@ def test_it_resumes_a_run_whose_worker_died_without_rating_twice(schools):
     dead = RefreshRun.objects.create(key="nightly:2026-11-22", trigger="nightly", status=Status.RUNNING,
                                      started_at=timezone.now(), attempts=1, step="Rating schools")
     orphan = RatingRun.objects.create(rule_set_id=_live_rule_set_id(), year=2018)
-    found, row = refresh.watchdog()
+    found, row = running.watchdog()
     assert found == "interrupted" and row.pk == dead.pk
     assert row.status == Status.DONE and row.attempts == 2 and "interrupted" in row.log
     orphan.refresh_from_db()
@@ -172,47 +174,47 @@ def _live_rule_set_id():
 
 
 def test_it_knows_when_the_nightly_run_was_due():
-    assert refresh.last_scheduled_time(london(2026, 11, 22, 1, 59)) == london(2026, 11, 21, 2, 0)
-    assert refresh.last_scheduled_time(london(2026, 11, 22, 2, 0)) == london(2026, 11, 22, 2, 0)
+    assert schedule.last_scheduled_time(london(2026, 11, 22, 1, 59)) == london(2026, 11, 21, 2, 0)
+    assert schedule.last_scheduled_time(london(2026, 11, 22, 2, 0)) == london(2026, 11, 22, 2, 0)
     # Summer time: still 02:00 in London.
-    assert refresh.last_scheduled_time(london(2026, 7, 1, 12, 0)) == london(2026, 7, 1, 2, 0)
-    assert refresh.nightly_key(london(2026, 11, 22, 2, 3)) == "nightly:2026-11-22T02:00"
-    assert refresh.nightly_key(london(2026, 11, 22, 1, 0)) == "nightly:2026-11-21T02:00"
+    assert schedule.last_scheduled_time(london(2026, 7, 1, 12, 0)) == london(2026, 7, 1, 2, 0)
+    assert schedule.nightly_key(london(2026, 11, 22, 2, 3)) == "nightly:2026-11-22T02:00"
+    assert schedule.nightly_key(london(2026, 11, 22, 1, 0)) == "nightly:2026-11-21T02:00"
 
 
 def test_it_follows_the_schedule_edited_in_the_admin():
     from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
     cron = CrontabSchedule.objects.create(minute="30", hour="23", timezone="Europe/London")
-    PeriodicTask.objects.update_or_create(name=refresh.NIGHTLY_TASK_NAME, defaults={
+    PeriodicTask.objects.update_or_create(name=schedule.NIGHTLY_TASK_NAME, defaults={
         "task": "dashboard.tasks.nightly_refresh", "crontab": cron, "interval": None, "enabled": True})
-    assert refresh.last_scheduled_time(london(2026, 11, 22, 10, 0)) == london(2026, 11, 21, 23, 30)
-    assert refresh.nightly_key(london(2026, 11, 22, 10, 0)) == "nightly:2026-11-21T23:30"
-    PeriodicTask.objects.filter(name=refresh.NIGHTLY_TASK_NAME).update(enabled=False)
-    assert refresh.last_scheduled_time(london(2026, 11, 22, 10, 0)) is None
-    assert refresh.missed_night(london(2026, 11, 22, 10, 0)) is None  # switched off is not missed
+    assert schedule.last_scheduled_time(london(2026, 11, 22, 10, 0)) == london(2026, 11, 21, 23, 30)
+    assert schedule.nightly_key(london(2026, 11, 22, 10, 0)) == "nightly:2026-11-21T23:30"
+    PeriodicTask.objects.filter(name=schedule.NIGHTLY_TASK_NAME).update(enabled=False)
+    assert schedule.last_scheduled_time(london(2026, 11, 22, 10, 0)) is None
+    assert schedule.missed_night(london(2026, 11, 22, 10, 0)) is None  # switched off is not missed
 
 
 def test_the_watchdog_runs_a_missed_night_once(schools):
     now = timezone.now()
-    due = refresh.last_scheduled_time(now)
-    assert refresh.missed_night(due + dt.timedelta(minutes=5)) is None  # within the grace
-    if now < due + refresh.GRACE:
-        now = due + refresh.GRACE  # the test runs just after 02:00
-    assert refresh.missed_night(now) == due
-    found, row = refresh.watchdog(now=now)
+    due = schedule.last_scheduled_time(now)
+    assert schedule.missed_night(due + dt.timedelta(minutes=5)) is None  # within the grace
+    if now < due + schedule.GRACE:
+        now = due + schedule.GRACE  # the test runs just after 02:00
+    assert schedule.missed_night(now) == due
+    found, row = running.watchdog(now=now)
     assert found == "missed" and row.status == Status.DONE and row.trigger == "watchdog"
     assert row.key == f"nightly:{due:%Y-%m-%dT%H:%M}"
-    assert refresh.missed_night(now) is None
-    assert refresh.watchdog(now=now) == ("nothing to do", None)
+    assert schedule.missed_night(now) is None
+    assert running.watchdog(now=now) == ("nothing to do", None)
     # The beat's own delivery for that night, arriving late, is a duplicate.
-    late = refresh.perform(key=row.key, trigger=refresh.Trigger.NIGHTLY)
+    late = running.perform(key=row.key, trigger=running.Trigger.NIGHTLY)
     assert late.status == Status.SKIPPED and "already done" in late.error
 
 
 def test_the_watchdog_does_nothing_while_a_run_holds_the_lock(schools):
-    with refresh.refresh_lock():
-        assert refresh.watchdog() == ("busy", None)
+    with locks.refresh_lock():
+        assert running.watchdog() == ("busy", None)
 
 
 def test_a_run_that_could_not_be_queued_is_recorded_and_run_when_the_queue_is_back(schools, monkeypatch, personas):
@@ -223,12 +225,12 @@ def test_a_run_that_could_not_be_queued_is_recorded_and_run_when_the_queue_is_ba
 
     before = current_ratings()
     monkeypatch.setattr(tasks.run_ratings_now, "apply_async", broker_down)
-    row = refresh.request_run(personas.admin)
+    row = api.request_run(personas.admin)
     assert row.status == Status.FAILED and row.pending
     assert row.error.startswith("The run could not be queued: the task queue did not answer")
     assert "Connection refused" in row.error and current_ratings() == before
     monkeypatch.undo()
-    found, retry = refresh.watchdog()
+    found, retry = running.watchdog()
     assert found == "pending" and retry.status == Status.DONE and "could not be queued" in retry.log
     row.refresh_from_db()
     assert not row.pending and row.status == Status.FAILED  # the error stays in the history
@@ -261,10 +263,10 @@ def test_the_worker_settings_let_a_lost_run_be_delivered_again():
 def test_the_schedule_is_in_the_database_at_two_in_the_morning_london_time():
     from django_celery_beat.models import PeriodicTask
 
-    nightly = PeriodicTask.objects.get(name=refresh.NIGHTLY_TASK_NAME)
+    nightly = PeriodicTask.objects.get(name=schedule.NIGHTLY_TASK_NAME)
     assert nightly.task == "dashboard.tasks.nightly_refresh" and nightly.enabled
     assert (nightly.crontab.hour, nightly.crontab.minute, str(nightly.crontab.timezone)) == ("2", "0", "Europe/London")
-    assert PeriodicTask.objects.get(name=refresh.WATCHDOG_TASK_NAME).task == "dashboard.tasks.watchdog"
+    assert PeriodicTask.objects.get(name=schedule.WATCHDOG_TASK_NAME).task == "dashboard.tasks.watchdog"
 
 
 # ----------------------------------------------------------------------------------------------- pages
@@ -289,7 +291,7 @@ def test_an_admin_runs_the_refresh_from_the_page_and_sees_it_finish(schools, cli
 
 def test_a_failed_run_shows_its_error(schools, client_for, monkeypatch):
     p1, p2, p3 = schools
-    monkeypatch.setenv("PEP_REFRESH_TEST_FAIL_URN", str(p3.urn))
+    faults.fail_school(monkeypatch, p3.urn)
     admin = client_for("admin")
     response = admin.post(reverse("refresh:run"), follow=True)
     content = response.content.decode()
@@ -328,7 +330,7 @@ def test_the_last_run_include_says_when_the_ratings_were_last_refreshed(schools)
 
     template = Template("{% load refresh_tags %}{% last_refresh %}")
     assert "have not been refreshed yet" in template.render(Context({}))
-    row = refresh.perform()
+    row = running.perform()
     text = template.render(Context({}))
     assert "Ratings last refreshed" in text and f"rating run {row.rating_run.pk}" in text
 
@@ -345,7 +347,7 @@ def test_an_error_inside_the_rating_engine_names_the_school_too(schools, monkeyp
         return original(rule_set, school, *args, **kwargs)
 
     monkeypatch.setattr(ratings, "rate_school", broken)
-    row = refresh.perform()
+    row = running.perform()
     assert row.status == Status.FAILED
     assert row.error == f"RatingError: Green Park Primary (URN {p3.urn}): ZeroDivisionError: float division by zero"
     assert CurrentRun.get() is None  # nothing was ever switched
@@ -353,20 +355,20 @@ def test_an_error_inside_the_rating_engine_names_the_school_too(schools, monkeyp
 
 def test_a_run_interrupted_again_and_again_is_given_up_not_looped(schools):
     stuck = RefreshRun.objects.create(key="nightly:2026-11-22T02:00", trigger="nightly", status=Status.RUNNING,
-                                      started_at=timezone.now(), attempts=refresh.MAX_ATTEMPTS)
-    found, row = refresh.watchdog()
+                                      started_at=timezone.now(), attempts=running.MAX_ATTEMPTS)
+    found, row = running.watchdog()
     assert found == "interrupted" and row.pk == stuck.pk and row.status == Status.FAILED
-    assert row.error.startswith(f"Given up after {refresh.MAX_ATTEMPTS} attempts")
-    assert CurrentRun.get() is None and refresh.watchdog()[0] != "interrupted"
+    assert row.error.startswith(f"Given up after {running.MAX_ATTEMPTS} attempts")
+    assert CurrentRun.get() is None and running.watchdog()[0] != "interrupted"
     # The broker delivering the killed message once more does not start it again either.
-    again = refresh.perform(key=stuck.key, trigger=refresh.Trigger.NIGHTLY)
+    again = running.perform(key=stuck.key, trigger=running.Trigger.NIGHTLY)
     assert again.status == Status.SKIPPED and "given up" in again.error and RatingRun.objects.count() == 0
 
 
 def test_it_refuses_a_rate_schools_by_hand_while_a_run_holds_the_lock(db):
     from django.core.management import CommandError, call_command
 
-    from dashboard.refresh import refresh_lock
+    from refresh.locks import refresh_lock
 
     with refresh_lock() as got:
         assert got
@@ -414,7 +416,7 @@ def test_in_process_run_without_a_broker_runs_in_a_thread_and_shows_progress(
         schools, client_for, settings, monkeypatch, django_capture_on_commit_callbacks):
     from types import SimpleNamespace
 
-    from dashboard import refresh_views
+    from refresh import views as refresh_views
 
     threads = []
     monkeypatch.setattr(refresh_views.threading, "Thread",

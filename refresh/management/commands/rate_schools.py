@@ -1,8 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from dashboard.ratings import RatingError
-from dashboard.refresh import refresh_lock
-from dashboard.runs import NothingToRate, run_ratings
+from dashboard.runs import NothingToRate
+from refresh.api import rate_now
+from refresh.locks import Busy
 from schools.years import year_label
 
 
@@ -14,13 +15,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, year=None, **options):
         # The same lock as the nightly refresh: a run by hand never overlaps a scheduled one.
-        with refresh_lock() as got:
-            if not got:
-                raise CommandError("A rating run is already in progress; try again when it has finished.")
-            try:
-                run = run_ratings(year=year)
-            except (NothingToRate, RatingError) as exc:
-                raise CommandError(str(exc)) from exc
+        try:
+            run = rate_now(year=year)
+        except (Busy, NothingToRate, RatingError) as exc:
+            raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"Rated {run.schools_rated} of {run.schools_considered} schools for {year_label(run.year)} "
             f"with {run.rule_set}; {run.priorities_changed} priorities changed; {run.duration_seconds:.1f} s."

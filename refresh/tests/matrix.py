@@ -9,7 +9,7 @@ ADMIN_ONLY = {"anonymous": "login", "school_leader": 404, "trust_leader": 404, "
 def setup(world):
     from django.utils import timezone
 
-    from dashboard.models import RefreshRun
+    from refresh.models import RefreshRun
 
     now = timezone.now()
     world.refresh_run = RefreshRun.objects.create(
