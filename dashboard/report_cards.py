@@ -2,7 +2,7 @@
 
 A report card grades each evaluation area on a five-point scale and says whether safeguarding
 standards are met. It is never converted to the old 1-4 grades: it is banded by its own row of the
-rule set (PRODUCT.md, "Measures and the rating rules"):
+rule set:
 
     green: every area Expected standard or better, safeguarding Met
     amber: any area Needs attention

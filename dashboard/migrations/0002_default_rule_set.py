@@ -1,4 +1,4 @@
-"""The default rule set from PRODUCT.md ("Measures and the rating rules"), live from 2016/17.
+"""The default rule set the partnership agreed, live from 2016/17.
 
 The rules are written out here (not imported from dashboard.ratings) so this migration keeps
 creating exactly what it created, whatever later code says.

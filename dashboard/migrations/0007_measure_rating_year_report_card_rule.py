@@ -1,4 +1,4 @@
-"""Each measure's year on its rating, and the default rule set's report-card row (PRODUCT.md).
+"""Each measure's year on its rating, and the default rule set's report-card row.
 
 The row is written out here (not imported from dashboard.report_cards) so this migration keeps adding
 exactly what it added. Only the portal's own default rule set gets it; partnerships' copies are theirs

@@ -1,7 +1,7 @@
 """A rating run on real data: the Surrey register (2021) and Surrey KS2 and KS4 results for 2016/17 to 2018/19,
 imported through the portal's own importers. A handful of schools are checked by hand: the figures are
 read straight from the DfE files here (csv module), and each band is worked out from the default rule
-set's table in PRODUCT.md, not by the engine."""
+set's bands written out in this test, not by the engine."""
 
 import csv
 
@@ -49,7 +49,7 @@ def number(text):
 
 
 def higher_band(v, e, width):
-    """PRODUCT.md: green v >= E, amber E - w <= v < E, red v < E - w."""
+    """The default rule set's bands: green v >= E, amber E - w <= v < E, red v < E - w."""
     return "green" if v >= e else "amber" if v >= e - width else "red"
 
 

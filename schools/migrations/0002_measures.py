@@ -1,4 +1,4 @@
-"""The measures the portal imports, with the codes every app agreed (see COMMON.md and PRODUCT.md).
+"""The measures the portal imports,: one code per measure, the code every app uses.
 
 Data, not code: labels, units, polarity and the minimum cohort can be edited by admins later; this
 migration only creates the rows that do not exist yet and never overwrites an edited one.

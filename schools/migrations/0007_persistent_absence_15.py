@@ -1,4 +1,5 @@
-"""Persistent absence at the 15% threshold (PPERSABS15, to 2014/15) is its own measure (PRODUCT.md).
+"""Persistent absence at the 15% threshold (PPERSABS15, to 2014/15) is its own measure:
+the 10% threshold replaced it from 2015/16, and the two are never one series.
 
 Figures earlier imports filed under abs_persistent for 2014/15 and before came from PPERSABS15
 (the absence profile chose the column by year): they move to the new measure, so no chart, trend,

@@ -1,4 +1,4 @@
-"""A new partnership's real files on day one (issue 13): files made in the real layouts from rows of
+"""A new partnership's real files on day one: files made in the real layouts from rows of
 ../shared/data, with the quirks real downloads have, written to tmp_path in the test (never committed).
 """
 

@@ -1,4 +1,4 @@
-"""GIAS register imports: the real files, re-imports, and every bad input of issue 3."""
+"""GIAS register imports: the real files, re-imports, and every bad input a register file can hold."""
 
 import csv
 import io
@@ -43,7 +43,7 @@ def read_rows(path, encoding):
         return list(csv.DictReader(fh))
 
 
-# The register categories of PRODUCT.md, written out again here from the file's own columns.
+# The register's categories (LA maintained, academy, free school...), written out again here from the file's own columns.
 def expected_governance(group, type_name):
     t = type_name.lower()
     if group == "Local authority maintained schools":
