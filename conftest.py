@@ -103,7 +103,7 @@ def reseed_reference_data():
     from django.db.migrations.operations import RunPython
 
     loader = MigrationLoader(connection, ignore_no_migrations=True)
-    for key in sorted(loader.graph.nodes):
+    for key in _in_migration_order(loader.graph):
         if key[0] not in SEEDED_APPS:
             continue
         for operation in loader.graph.nodes[key].operations:
@@ -113,6 +113,14 @@ def reseed_reference_data():
                         operation.code(apps, None)
                 except IntegrityError:
                     pass
+
+
+def _in_migration_order(graph):
+    """Every migration after those it depends on (the rule sets need the measures first)."""
+    seen = {}
+    for leaf in sorted(graph.leaf_nodes()):
+        seen.update(dict.fromkeys(graph.forwards_plan(leaf)))
+    return list(seen)
 
 
 @pytest.fixture(autouse=True)
