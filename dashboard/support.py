@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from pep_portal import partnership
+from pep_portal import bulk, partnership
 from pep_portal.roles import Role
 from schools.models import Measure, School
 from schools.numbers import figure_with_unit
@@ -28,7 +28,6 @@ from schools.years import academic_year_of, year_label
 
 from . import ratings
 from .models import Band, CurrentRun, MeasureRating, PriorityOverride, SchoolRating
-from .runs import insert_rows
 from .support_models import (
     NextStep,
     Question,
@@ -313,7 +312,7 @@ def sync_support_after_run(run, *, today=None, school_ids=None, user=None):
                 plan[1], plan[2] = priority, in_scope
                 counts["plans_changed"] += 1
         if new_plans:
-            insert_rows(SupportPlan, ("school", "term", "priority", "run", "notes", "in_scope", "created_at",
+            bulk.insert(SupportPlan, ("school", "term", "priority", "run", "notes", "in_scope", "created_at",
                                       "updated_at"),
                         ((sid, term.pk, priorities[sid], run.pk, "", True, stamp, stamp) for sid in new_plans))
             counts["plans"] += len(new_plans)
@@ -361,14 +360,14 @@ def sync_support_after_run(run, *, today=None, school_ids=None, user=None):
             # Planned visits go to the plan's adviser when one is assigned.
             advisers = dict(SupportPlan.objects.filter(term=term).exclude(adviser=None)
                             .values_list("id", "adviser_id")) if plans else {}
-            insert_rows(Visit, ("plan", "school", "status", "planned_date", "visitor", "met_with", "focus", "findings",
+            bulk.insert(Visit, ("plan", "school", "status", "planned_date", "visitor", "met_with", "focus", "findings",
                                 "cancelled_reason", "created_at"),
                         ((pid, sid, Visit.Status.PLANNED, _d(day), advisers.get(pid), "", "[]", "", "", stamp)
                          for pid, sid, day in new_visits))
             counts["visits_planned"] += len(new_visits)
         if events:
             user_id = user.pk if user is not None else None
-            insert_rows(SupportEvent, ("school", "term", "kind", "text", "user", "run", "at"),
+            bulk.insert(SupportEvent, ("school", "term", "kind", "text", "user", "run", "at"),
                         ((sid, term.pk, kind, text, user_id, run.pk, stamp) for sid, kind, text in events))
     return dict(counts)
 

@@ -12,10 +12,11 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 
+from pep_portal import bulk
 from schools.models import Governance, LocalAuthority, Phase, School, SchoolLink, Trust, TrustLink
 
 from . import register_columns
-from .pipeline import Kind, Plan, bulk_upsert, compare, fast_upsert, load_existing, register_kind
+from .pipeline import Kind, Plan, compare, load_existing, register_kind
 
 # ------------------------------------------------------------------------------------------ mapping
 LA_MAINTAINED_TYPES = {
@@ -373,20 +374,19 @@ class EstablishmentsKind(Kind):
     def write(self, ctx, plan):
         las = plan.payload["las"]
         existing_las = dict(LocalAuthority.objects.filter(code__in=las).values_list("code", "name"))
-        la_objs = [LocalAuthority(code=c, name=n[:100]) for c, n in las.items()
+        la_rows = [(c, n[:100]) for c, n in las.items()
                    if c not in existing_las or (n and not n.startswith("LA ") and existing_las[c] != n)]
-        bulk_upsert(LocalAuthority, la_objs, unique_fields=["code"], update_fields=["name"])
+        bulk.upsert(LocalAuthority, ("code", "name"), la_rows, unique=["code"], update=["name"])
         la_ids = dict(LocalAuthority.objects.filter(code__in=las).values_list("code", "id"))
         fields = [f for f in plan.payload["fields"] if f != "la_code"]
-        now = timezone.now()
-        rows = [{"urn": urn, "la_id": la_ids[values["la_code"]], "updated_at": now,
-                 **{f: _default(f, values[f]) for f in fields}} for urn, values in plan.payload["to_write"]]
         # New schools need every non-null column: fill those the file does not have with model defaults.
         missing = [f for f in DEFAULTS if f not in fields]
-        for row in rows:
-            for f in missing:
-                row[f] = DEFAULTS[f]
-        written = fast_upsert(School, rows, unique_fields=["urn"], update_fields=[*fields, "la_id", "updated_at"])
+        filler = tuple(DEFAULTS[f] for f in missing)
+        now = timezone.now()
+        rows = [(urn, la_ids[values["la_code"]], now, *[_default(f, values[f]) for f in fields], *filler)
+                for urn, values in plan.payload["to_write"]]
+        written = bulk.upsert(School, ("urn", "la_id", "updated_at", *fields, *missing), rows, unique=["urn"],
+                              update=[*fields, "la_id", "updated_at"])
         register_columns.write_links(plan.payload["links"])
         trusts = plan.payload["trusts"]
         if trusts:
@@ -503,9 +503,9 @@ def diff_groups(plan, incoming, record_unchanged=True):
 
 
 def write_groups(to_write):
-    objs = [Trust(uid=uid, **values) for uid, values in to_write]
-    return bulk_upsert(Trust, objs, unique_fields=["uid"], update_fields=["name", "type", "companies_house_number",
-                                                                         "status"])
+    fields = ("name", "type", "companies_house_number", "status")
+    rows = [(uid, *(values[f] for f in fields)) for uid, values in to_write]
+    return bulk.upsert(Trust, ("uid", *fields), rows, unique=["uid"], update=fields)
 
 
 # ---------------------------------------------------------------------------------------- group links
@@ -645,15 +645,15 @@ class GroupLinksKind(Kind):
         TrustLink.objects.filter(from_register=True).delete()
         write_groups(p["groups"])
         trust_ids = dict(Trust.objects.filter(uid__in={uid for uid, _, _ in p["new_links"]}).values_list("uid", "id"))
-        objs = [TrustLink(trust_id=trust_ids[uid], school_id=p["school_ids"][urn], joined_on=joined)
-                for uid, urn, joined in p["new_links"]]
-        TrustLink.objects.bulk_create(objs, batch_size=1000, ignore_conflicts=True)
+        rows = [(trust_ids[uid], p["school_ids"][urn], joined, False) for uid, urn, joined in p["new_links"]]
+        bulk.upsert(TrustLink, ("trust_id", "school_id", "joined_on", "from_register"), rows,
+                    unique=["trust_id", "school_id", "joined_on"])
         if p["reopen"]:
             TrustLink.objects.filter(id__in=p["reopen"]).update(left_on=None)
         if p["leaving"]:
             TrustLink.objects.bulk_update([TrustLink(id=i, left_on=d) for i, d in p["leaving"]], ["left_on"],
                                           batch_size=1000)
-        return len(objs) + len(p["reopen"]) + len(p["leaving"])
+        return len(rows) + len(p["reopen"]) + len(p["leaving"])
 
 
 # ---------------------------------------------------------------------------------------------- links
@@ -713,10 +713,9 @@ class LinksKind(Kind):
         return plan
 
     def write(self, ctx, plan):
-        objs = [SchoolLink(urn=u, linked_urn=lu, link_type=lt, **values)
-                for (u, lu, lt), values in plan.payload["to_write"]]
-        return bulk_upsert(SchoolLink, objs, unique_fields=["urn", "linked_urn", "link_type"],
-                           update_fields=["link_established"])
+        rows = [(u, lu, lt, values["link_established"]) for (u, lu, lt), values in plan.payload["to_write"]]
+        return bulk.upsert(SchoolLink, ("urn", "linked_urn", "link_type", "link_established"), rows,
+                           unique=["urn", "linked_urn", "link_type"], update=["link_established"])
 
 
 for _kind in (EstablishmentsKind(), GroupsKind(), GroupLinksKind(), LinksKind()):

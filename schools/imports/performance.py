@@ -500,10 +500,11 @@ def parse_file_rows(header, rows, row_numbers, file_name="", kind=None, year=Non
 
 
 # --------------------------------------------------------------------------- pipeline kinds (database)
-from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from .pipeline import COPY_MIN_ROWS, ImportProblem, Kind, Plan, copy_upsert, load_existing, register_kind  # noqa: E402
+from pep_portal import bulk  # noqa: E402
+
+from .pipeline import ImportProblem, Kind, Plan, load_existing, register_kind  # noqa: E402
 
 VALUE_FIELDS = ("value", "marker", "cohort")
 
@@ -743,32 +744,21 @@ class PerformanceKind(Kind):
 
     # -- write: inside the pipeline's one transaction; only new and changed figures, set-based
     def write(self, ctx, plan):
-        from schools.models import School, ValueChange
+        from schools.models import Benchmark, School, Value, ValueChange
 
         payload = plan.payload
         record_id = ctx.record.pk if ctx.record is not None else None
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        _upsert(
-            "schools_value", ("school_id", "measure_id", "year", "value", "marker", "cohort", "source_id", "updated_at"),
-            ("school_id", "measure_id", "year"), [(*r, record_id, now) for r in payload["values"]],
-        )
-        _upsert(
-            "schools_benchmark", ("area", "la_code", "phase", "measure_id", "year", "value", "marker", "cohort",
-                                  "source_id"),
-            ("area", "la_code", "measure_id", "year", "phase"), [(*r, record_id) for r in payload["benchmarks"]],
-        )
-        changes = [
-            ValueChange(school_id=c[0], measure_id=c[1], year=c[2], old_value=c[3], old_marker=c[4], new_value=c[5],
-                        new_marker=c[6], old_source_id=c[7], source_id=record_id)
-            for c in payload["value_changes"]
-        ] + [
-            ValueChange(benchmark_area=c[0], benchmark_la_code=c[1], benchmark_phase=c[2], measure_id=c[3], year=c[4],
-                        old_value=c[5], old_marker=c[6], new_value=c[7], new_marker=c[8], old_source_id=c[9],
-                        source_id=record_id)
-            for c in payload["benchmark_changes"]
-        ]
-        if changes and record_id is not None:
-            ValueChange.objects.bulk_create(changes, batch_size=2000)
+        now = timezone.now()
+        bulk.upsert(Value, ("school_id", "measure_id", "year", "value", "marker", "cohort", "source_id", "updated_at"),
+                    ((*r, record_id, now) for r in payload["values"]), unique=("school_id", "measure_id", "year"),
+                    update=("value", "marker", "cohort", "source_id", "updated_at"))
+        bulk.upsert(Benchmark, ("area", "la_code", "phase", "measure_id", "year", "value", "marker", "cohort",
+                                "source_id"),
+                    ((*r, record_id) for r in payload["benchmarks"]),
+                    unique=("area", "la_code", "measure_id", "year", "phase"),
+                    update=("value", "marker", "cohort", "source_id"))
+        if record_id is not None:
+            bulk.insert(ValueChange, CHANGE_FIELDS, _change_rows(payload, record_id, now))
         write_report_cards(payload["report_cards"], record_id)
         if payload["ofsted"]:
             School.objects.bulk_update(
@@ -817,58 +807,18 @@ def _final_sources(existing_rows):
     return set(ImportRecord.objects.filter(pk__in=ids, profile__contains="_final_").values_list("pk", flat=True))
 
 
-def _upsert(table, columns, conflict, rows, batch=None):
-    """One multi-row INSERT ... ON CONFLICT DO UPDATE per batch (SQLite 3.24+ and PostgreSQL alike).
-
-    The per-object ORM path cost seconds per national file (STACK-NOTES, "Import write speed"); this
-    sends plain tuples. Unchanged figures never reach here, so a re-import writes nothing.
-    """
-    if not rows:
-        return 0
-    update = [c for c in columns if c not in conflict]
-    if connection.vendor == "postgresql" and len(rows) >= COPY_MIN_ROWS:
-        copy_upsert(connection, table, columns, conflict, update, rows)  # COPY + one merge: half the time
-        return len(rows)
-    qn = connection.ops.quote_name
-    per_row = len(columns)
-    batch = batch or max(1, min(1000, 30000 // per_row))
-    # Table and column names are this module's constants, quoted; every value goes in as a parameter.
-    head = f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) VALUES "  # noqa: S608
-    tail = (f" ON CONFLICT ({', '.join(qn(c) for c in conflict)}) DO UPDATE SET "
-            + ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in update))
-    one = "(" + ", ".join(["%s"] * per_row) + ")"
-    with connection.cursor() as cursor:
-        for i in range(0, len(rows), batch):
-            chunk = rows[i:i + batch]
-            params = [v for r in chunk for v in r]
-            cursor.execute(head + ", ".join([one] * len(chunk)) + tail, params)
-    return len(rows)
+CHANGE_FIELDS = ("school_id", "benchmark_area", "benchmark_la_code", "benchmark_phase", "measure_id", "year",
+                 "old_value", "old_marker", "new_value", "new_marker", "old_source_id", "source_id", "changed_at",
+                 "trust_uid")
 
 
-class NotImportedKind(Kind):
-    """DfE downloads that look like performance files but are not imported: refused with the reason."""
-
-    code = "not_imported"
-    label = "DfE files the portal does not import (destinations, MAT performance, school information)"
-    order = 999
-    selectable = False  # recognised only to explain the refusal; not offered in the upload form
-
-    def score(self, table):
-        return 90 if profiles._not_imported(table.header) and profiles.guess_kind(table.header) is None else 0
-
-    def validate(self, ctx):
-        what, why, column = profiles._not_imported(ctx.table.header) or ("this", "not a kind it imports", "header")
-        raise ImportProblem(f"this is a {what} file, which the portal does not import: {why}", file=ctx.file_name,
-                            row=1, column=column, expected="one of: " + ", ".join(profiles.KIND_LABELS.values()))
-
-    def write(self, ctx, plan):  # pragma: no cover - validate always refuses
-        return 0
-
-    def expected_text(self):
-        # Only explains refusals; it is not a kind a user should send.
-        return ""
+def _change_rows(payload, record_id, now):
+    """ValueChange rows of the figures a newer file replaced: schools' first, then LA and England ones."""
+    for c in payload["value_changes"]:
+        yield (c[0], "", "", "", c[1], c[2], c[3], c[4], c[5], c[6], c[7], record_id, now, None)
+    for c in payload["benchmark_changes"]:
+        yield (None, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], record_id, now, None)
 
 
 for _code in profiles.KINDS:
     register_kind(PerformanceKind(_code))
-register_kind(NotImportedKind())

@@ -10,7 +10,8 @@ Flow:  bytes --read_table--> Table --recognise--> Kind --kind.validate(ctx)--> P
 
 API for kind authors (e.g. schools/imports/performance.py, profiles.py):
 
-    from schools.imports.pipeline import Kind, Plan, register_kind, ImportProblem, bulk_upsert, load_existing
+    from pep_portal import bulk
+    from schools.imports.pipeline import Kind, Plan, register_kind, ImportProblem, load_existing
 
     class Ks2Kind(Kind):
         code = "ks2"                     # stored in ImportRecord.kind
@@ -37,7 +38,7 @@ API for kind authors (e.g. schools/imports/performance.py, profiles.py):
             return plan
 
         def write(self, ctx, plan):      # called inside one transaction; set-based only
-            bulk_upsert(Value, objs, unique_fields=["school", "measure", "year"], update_fields=[...])
+            bulk.upsert(Value, fields, rows, unique=["school_id", "measure_id", "year"], update=[...])
             return rows_written          # -> ImportRecord.rows_written
 
     register_kind(Ks2Kind())
@@ -52,23 +53,19 @@ Warnings are counted by code (record.report["warning_counts"]) and the first one
 Re-importing the same file must change nothing: write only new and changed rows (compare with
 `load_existing`), never touch unchanged ones.
 
-Helpers: `bulk_upsert(model, objs, unique_fields, update_fields)` (bulk_create with
-update_conflicts, batched), `fast_upsert(model, dict_rows, unique_fields=, update_fields=)` (one SQL
-INSERT ... ON CONFLICT per batch from plain dicts: use it for tens of thousands of rows), `load_existing(queryset, key_fields, fields)` -> {key: {field: value}},
+Helpers: `pep_portal.bulk.upsert(model, fields, rows, unique=, update=)` and `bulk.insert(...)` (the one
+bulk writer: plain tuples, set-based, COPY on PostgreSQL), `load_existing(queryset, key_fields, fields)` -> {key: {field: value}},
 `compare(old_dict, new_dict)` -> {field: [old, new]} of differences.
 """
 
 import csv
-import datetime
 import hashlib
 import importlib
-import io
 import logging
 import os
 import re
 import uuid
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -84,7 +81,7 @@ log = logging.getLogger(__name__)
 
 # Modules that register kinds when imported. A missing module is skipped (built in parallel).
 KIND_MODULES = ("schools.imports.gias", "schools.imports.performance", "schools.imports.profiles",
-                "schools.imports.extras")
+                "schools.imports.mat_and_school_info")
 MAX_LISTED_ISSUES = 200
 MAX_PREVIEW_ROWS = 200
 BATCH_SIZE = 1000
@@ -314,131 +311,6 @@ def _same(a, b):
         return False
 
 
-def bulk_upsert(model, objs, *, unique_fields, update_fields, batch_size=BATCH_SIZE):
-    """Insert or update by a unique key, set-based, in batches. Returns the number of objects sent."""
-    objs = list(objs)
-    for i in range(0, len(objs), batch_size):
-        model.objects.bulk_create(objs[i:i + batch_size], update_conflicts=True, unique_fields=unique_fields,
-                                  update_fields=update_fields)
-    return len(objs)
-
-
-PLAIN_TYPES = {"CharField", "TextField", "SlugField", "IntegerField", "PositiveIntegerField", "SmallIntegerField",
-               "PositiveSmallIntegerField", "BigIntegerField", "PositiveBigIntegerField", "FloatField",
-               "BooleanField", "ForeignKey"}
-
-
-def fast_upsert(model, rows, *, unique_fields, update_fields):
-    """One INSERT ... ON CONFLICT DO UPDATE per batch, from plain dicts (no model instances).
-
-    rows: [{field name or attname (e.g. "la_id"): python value}], all with the same keys. Several
-    times faster than bulk_create for tens of thousands of rows; works on SQLite and PostgreSQL.
-    """
-    from django.db import connections, router
-
-    rows = list(rows)
-    if not rows:
-        return 0
-    connection = connections[router.db_for_write(model)]
-    meta = model._meta
-    names = list(rows[0])
-    fields = [meta.get_field(n) for n in names]
-    qn = connection.ops.quote_name
-    columns = ", ".join(qn(f.column) for f in fields)
-    conflict = ", ".join(qn(meta.get_field(n).column) for n in unique_fields)
-    updates = ", ".join(f"{qn(c)} = EXCLUDED.{qn(c)}" for c in (meta.get_field(n).column for n in update_fields))
-    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    batch = max(1, min(1000, 30000 // len(fields)))
-    # Plain text and numbers go to the driver as they are; dates, times and decimals are adapted, each
-    # distinct value once (an import's rows share a few dates and one updated_at: adapting every cell
-    # took a third of a 50,000-row register write).
-    preps = [(n, None if f.get_internal_type() in PLAIN_TYPES else _memo_prep(f, connection))
-             for n, f in zip(names, fields, strict=True)]
-    if connection.vendor == "postgresql" and len(rows) >= COPY_MIN_ROWS:
-        tuples = ([row[n] if prep is None else prep(row[n]) for n, prep in preps] for row in rows)
-        copy_upsert(connection, meta.db_table, [f.column for f in fields],
-                    [meta.get_field(n).column for n in unique_fields],
-                    [meta.get_field(n).column for n in update_fields], tuples)
-        return len(rows)
-    with connection.cursor() as cursor:
-        for i in range(0, len(rows), batch):
-            chunk = rows[i:i + batch]
-            params = [row[n] if prep is None else prep(row[n]) for row in chunk for n, prep in preps]
-            cursor.execute(
-                # Identifiers come from model metadata, quoted; every value is a parameter.
-                f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES {', '.join([placeholder] * len(chunk))} "  # noqa: S608
-                f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}",
-                params,
-            )
-    return len(rows)
-
-
-COPY_MIN_ROWS = 2000
-
-
-def copy_upsert(connection, table, columns, conflict, update, rows):
-    """PostgreSQL: COPY the rows into a temporary table, then one INSERT ... SELECT ... ON CONFLICT.
-
-    Multi-row VALUES statements cost PostgreSQL about twice as long as COPY plus one merge (88,000
-    figures of a census file: 4.1 s against 2.2 s measured by the bench). `rows` are sequences of
-    values already adapted for the database (numbers, text, dates, None).
-    """
-    qn = connection.ops.quote_name
-    cols = ", ".join(qn(c) for c in columns)
-    stage = qn(f"pep_stage_{table}")
-    buffer = io.StringIO()
-    buffer.writelines(",".join(_csv_cell(v) for v in row) + "\n" for row in rows)
-    buffer.seek(0)
-    sets = ", ".join(f"{qn(c)} = EXCLUDED.{qn(c)}" for c in update)
-    with connection.cursor() as cursor:
-        # Identifiers come from model metadata or the caller's constants, quoted; the data goes by COPY.
-        cursor.execute(f"DROP TABLE IF EXISTS {stage}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {stage} ON COMMIT DROP AS "  # noqa: S608
-                       f"SELECT {cols} FROM {qn(table)} WITH NO DATA")
-        cursor.cursor.copy_expert(f"COPY {stage} ({cols}) FROM STDIN WITH (FORMAT csv)", buffer)
-        cursor.execute(
-            f"INSERT INTO {qn(table)} ({cols}) SELECT {cols} FROM {stage} "  # noqa: S608
-            f"ON CONFLICT ({', '.join(qn(c) for c in conflict)}) DO " + (f"UPDATE SET {sets}" if update else "NOTHING")
-        )
-        cursor.execute(f"DROP TABLE {stage}")
-
-
-def _csv_cell(value):
-    # COPY's CSV format: an unquoted empty field is NULL, a quoted one is an empty string. Exact type
-    # tests, commonest first: a register file has a million cells.
-    kind = type(value)
-    if kind is str:
-        return '"' + value.replace('"', '""') + '"'
-    if value is None:
-        return ""
-    if kind is int or kind is float or kind is Decimal:
-        return str(value)
-    if kind is bool:
-        return "t" if value else "f"
-    if isinstance(value, datetime.date):  # dates and datetimes (aware ones carry their offset)
-        return value.isoformat()
-    if isinstance(value, (int, float, Decimal)):  # subclasses (e.g. IntEnum)
-        return str(int(value)) if isinstance(value, int) else str(value)
-    return '"' + str(value).replace('"', '""') + '"'
-
-
-def _memo_prep(field, connection):
-    """field.get_db_prep_save(value) remembered per (type, value): the result depends on nothing else."""
-    done = {}
-
-    def prep(value):
-        key = (type(value), value)
-        try:
-            return done[key]
-        except KeyError:
-            result = done[key] = field.get_db_prep_save(value, connection)
-            return result
-        except TypeError:  # unhashable: adapt it every time
-            return field.get_db_prep_save(value, connection)
-
-    return prep
-
-
 def store_upload(data, file_name):
     """Save under a generated name (never the user's): imports/<uuid><ext>."""
     ext = os.path.splitext(file_name)[1].lower()
@@ -598,7 +470,6 @@ def _confirm_claimed(record, *, user, la_codes, _analysis, replace=False):
         _set_progress(record, 0.85)
         with transaction.atomic():
             written = kind.write(ctx, plan)
-            _test_pause()
     except ImportProblem as problem:
         return _refuse(record, problem)
     except Exception as exc:
@@ -631,15 +502,6 @@ def _refuse_unconfirmed_replace(record, plan, replace):
             expected="a deliberate confirmation to replace them (--replace on the command, or tick "
                      "'Replace the final figures' on the preview page)",
         )
-
-
-def _test_pause():
-    """PEP_IMPORT_TEST_PAUSE=<seconds>: wait inside the write transaction, so a test can kill the process."""
-    pause = float(os.environ.get("PEP_IMPORT_TEST_PAUSE") or 0)
-    if pause:
-        import time
-
-        time.sleep(pause)
 
 
 def run_file(data, file_name, *, kind=None, year=None, user=None, source="command", la_codes=None, replace=False):

@@ -158,11 +158,6 @@ KIND_SIGNS = {
                          "OVERALL_DEST", "COHORT"),
 }
 
-# DfE downloads the portal recognises but does not import, with the reason given to the user.
-# (Empty since KS4 destinations, MAT KS4 performance and school information are imported: the first
-# as the kind ks4_destinations here, the other two by schools/imports/extras.py.)
-NOT_IMPORTED = {}
-
 KS2_MEASURES_ALL = (
     MeasureColumn("ks2_rwm_exp", ("PTRWM_EXP",)),
     MeasureColumn("ks2_rwm_high", ("PTRWM_HIGH",)),
@@ -410,14 +405,6 @@ def _expected_kinds():
     return "; ".join(f"{KIND_LABELS[k]} ({', '.join(KIND_SIGNS[k][:3])})" for k in KINDS)
 
 
-def _not_imported(header):
-    columns = set(header)
-    for what, (signs, why) in NOT_IMPORTED.items():
-        if sum(1 for c in signs if c in columns) >= 2:
-            return what, why, next(c for c in signs if c in columns)
-    return None
-
-
 def variant_from_name(file_name):
     name = (file_name or "").lower()
     return "provisional" if "provisional" in name else "final"
@@ -445,17 +432,9 @@ def recognise(header, file_name="", kind=None, year=None):
             )
     else:
         if guessed is None:
-            other = _not_imported(header)
-            if other:
-                raise ProfileError(f"this is a {other[0]} file, which the portal does not import: {other[1]}",
-                                   _expected_kinds(), column=other[2])
             raise ProfileError("the kind of file cannot be recognised from its columns", _expected_kinds(),
                                column="header")
         kind = guessed
-        other = _not_imported(header)
-        if other and score_kinds(header)[kind] < 2:
-            raise ProfileError(f"this is a {other[0]} file, which the portal does not import: {other[1]}",
-                               _expected_kinds(), column=other[2])
 
     header_year = year_from_header(kind, header)
     name_year = year_from_name(file_name)

@@ -30,13 +30,11 @@ REAL_FILES = {
 }
 REAL_FILES["EXTRACT_851_portsmouth_dfe_ptables_ks4-pupdest.csv"] = (
     "ks4_destinations", 2017, "ks4_destinations_2017", "header", 12, 1)
-# Real files imported by kinds outside the profiles (schools/imports/extras.py): file -> (kind, year).
+# Real files imported by kinds outside the profiles (schools/imports/mat_and_school_info.py): file -> (kind, year).
 OTHER_KINDS = {
     "dfe_ptables_2024-25_england_ks4-mats-performance_EXTRACT_4rows.csv": ("ks4_mats", 2024),
     "dfe_ptables_815_northyorks_spine_school_information.csv": ("school_information", None),
 }
-# Every real file is imported now; kept for the refusal machinery (profiles.NOT_IMPORTED is empty).
-NOT_IMPORTED = {}
 
 
 def read(name):
@@ -51,7 +49,7 @@ def parse(name, **kwargs):
 
 
 def test_it_knows_every_real_performance_file():
-    assert set(REAL_FILES) | set(OTHER_KINDS) | set(NOT_IMPORTED) == {p.name for p in PERFORMANCE.glob("*.csv")}
+    assert set(REAL_FILES) | set(OTHER_KINDS) == {p.name for p in PERFORMANCE.glob("*.csv")}
 
 
 @pytest.mark.parametrize("name", sorted(REAL_FILES))
