@@ -27,8 +27,11 @@ from django.utils import timezone
 from pep_portal import bulk
 
 from ..years import year_label
-from .pipeline import ImportProblem, Kind, Plan, load_existing, register_kind
-from .profiles import CellError, parse_cell, year_from_name
+from .cells import CellError, parse_cell
+from .kinds import Kind, register_kind
+from .plan import Plan, load_existing
+from .profiles import year_from_name
+from .reading import ImportProblem
 
 _DIGITS = re.compile(r"^\d+$")
 

@@ -5,8 +5,9 @@ import io
 
 import pytest
 
-from schools.imports import performance, profiles
-from schools.imports.profiles import ProfileError, parse_cell
+from schools.imports import parsing, profiles
+from schools.imports.cells import CellError, parse_cell
+from schools.imports.profiles import ProfileError
 from schools.tests.perf_support import PERFORMANCE
 
 # file -> (kind, year, profile name, where the year came from, school rows, summary rows)
@@ -45,7 +46,7 @@ def read(name):
 
 def parse(name, **kwargs):
     header, rows = read(name)
-    return performance.parse_file_rows(header, rows, list(range(2, len(rows) + 2)), name, **kwargs)
+    return parsing.parse_file_rows(header, rows, list(range(2, len(rows) + 2)), name, **kwargs)
 
 
 def test_it_knows_every_real_performance_file():
@@ -109,7 +110,7 @@ def test_it_reads_numbers_percent_strings_and_every_marker(text, unit, expected)
     ("SUPPRESSED", "score", "neither a number nor a known marker"),
 ])
 def test_it_refuses_cells_that_are_neither_number_nor_marker(text, unit, words):
-    with pytest.raises(profiles.CellError) as exc:
+    with pytest.raises(CellError) as exc:
         parse_cell(text, unit)
     assert words in str(exc.value)
     assert exc.value.expected
@@ -136,8 +137,8 @@ def test_it_maps_columns_by_name_not_position():
     # Reverse the column order: the same figures must come out.
     flipped_header = list(reversed(header))
     flipped_rows = [list(reversed(r + [""] * (len(header) - len(r)))) for r in rows]
-    a = performance.parse_file_rows(header, rows, list(range(2, len(rows) + 2)), "x_2018-19_ks2.csv")
-    b = performance.parse_file_rows(flipped_header, flipped_rows, list(range(2, len(rows) + 2)), "x_2018-19_ks2.csv")
+    a = parsing.parse_file_rows(header, rows, list(range(2, len(rows) + 2)), "x_2018-19_ks2.csv")
+    b = parsing.parse_file_rows(flipped_header, flipped_rows, list(range(2, len(rows) + 2)), "x_2018-19_ks2.csv")
     assert a.schools[145543].values == b.schools[145543].values
     assert a.schools[145543].values["ks2_rwm_exp"] == (78.0, "")
 
