@@ -246,8 +246,8 @@ def _confirm_claimed(record, *, user, la_codes, _analysis, replace=False):
     record.rows_written = written or 0
     record.rows_skipped = plan.skipped
     record.rows_rejected = 0
+    saved_plan.forget(record)  # written: the preview's plan is spent
     record.report = report(table, kind, ctx, plan)
-    saved_plan.forget(record)
     record.status = ImportRecord.Status.DONE
     record.progress = 100
     record.finished_at = timezone.now()

@@ -54,8 +54,12 @@ def previewed(data, name):
 
 
 def test_an_unchanged_register_confirm_writes_the_previews_plan(validations):
+    from django.core.files.storage import default_storage
+
     record = previewed(register(*ROWS), "edubasealldata.csv")
+    kept = record.report["saved_plan"]["file"]
     record = pipeline.confirm(ImportRecord.objects.get(pk=record.pk))
+    assert not default_storage.exists(kept)  # spent once written
     assert record.status == ImportRecord.Status.DONE, record.message
     assert validations == ["edubasealldata.csv"]  # the preview's only
     assert record.rows_written == 3 and School.objects.count() == 3
