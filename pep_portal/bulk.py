@@ -162,29 +162,25 @@ def _copy(connection, table, rows):
 
 def copy_text(rows):
     """COPY's CSV format as a file: an unquoted empty field is NULL, a quoted one an empty string."""
-    buffer = io.StringIO()
-    buffer.writelines(",".join(map(copy_cell, row)) + "\n" for row in rows)
-    buffer.seek(0)
-    return buffer
+    text = "".join([",".join(map(copy_cell, row)) + "\n" for row in rows])
+    return io.StringIO(text.replace("\x00", "") if "\x00" in text else text)  # NULs only ever in text
 
 
 def copy_cell(value):
     # Exact type tests, commonest first: a register file has a million cells.
     kind = type(value)
     if kind is str:
-        if "\x00" in value:
-            value = value.replace("\x00", "")
         return '"' + value.replace('"', '""') + '"'
     if value is None:
         return ""
-    if kind is bool:
-        return "t" if value else "f"
     if kind is int or kind is float or kind is Decimal:
         return str(value)
-    if isinstance(value, datetime.date):  # dates and datetimes (aware ones carry their offset)
-        return value.isoformat()
+    if isinstance(value, str):  # text choices
+        return '"' + str.replace(value, '"', '""') + '"'
     if isinstance(value, bool):
         return "t" if value else "f"
+    if isinstance(value, datetime.date):  # dates and datetimes (aware ones carry their offset)
+        return value.isoformat()
     if isinstance(value, int):  # subclasses (e.g. IntEnum)
         return str(int(value))
     return copy_cell(str(value))

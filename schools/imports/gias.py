@@ -204,7 +204,8 @@ class EstablishmentsKind(Kind):
         missing = [f for f in DEFAULTS if f not in fields]
         filler = tuple(DEFAULTS[f] for f in missing)
         now = timezone.now()
-        rows = [(urn, la_ids[values["la_code"]], now, *[_default(f, values[f]) for f in fields], *filler)
+        text_at = [i for i, f in enumerate(fields) if f in NOT_NULL_TEXT]
+        rows = [(urn, la_ids[values["la_code"]], now, *_values(fields, text_at, values), *filler)
                 for urn, values in plan.payload["to_write"]]
         written = bulk.upsert(School, ("urn", "la_id", "updated_at", *fields, *missing), rows, unique=["urn"],
                               update=[*fields, "la_id", "updated_at"])
@@ -234,10 +235,14 @@ DEFAULTS = {f.attname: (f.get_default() if f.has_default() else ("" if f.get_int
 NOT_NULL_TEXT = {f.name for f in School._meta.concrete_fields if f.get_internal_type() == "CharField"} | {"website"}
 
 
-def _default(fname, value):
-    if value is None and fname in NOT_NULL_TEXT:
-        return ""
-    return value
+def _values(fields, text_at, values):
+    """The fields' values in order, an empty text for a missing one in a text column (at `text_at`: never NULL)."""
+    row = [values[f] for f in fields]
+    if None in row:
+        for i in text_at:
+            if row[i] is None:
+                row[i] = ""
+    return row
 
 register_kind(EstablishmentsKind())
 
