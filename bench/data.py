@@ -9,7 +9,7 @@ from pathlib import Path
 
 from schools import demo_generator, demo_performance
 
-# GIAS type -> the portal's governance (schools.imports.gias.governance_for gives the same for these types).
+# GIAS type -> the portal's governance (schools.imports.gias_values.governance_for gives the same for these types).
 GOVERNANCE = {
     "Community school": "la_maintained", "Voluntary aided school": "la_maintained",
     "Voluntary controlled school": "la_maintained", "Foundation school": "la_maintained",

@@ -10,29 +10,23 @@ no other database is touched), with every generated LA in the partnership, then 
 a child process (bench/child.py) so Django start-up is inside what is timed. Progress goes to
 stderr; ONE JSON document goes to stdout. See bench/README.md.
 """
-
 import argparse
-import csv
 import json
 import os
 import platform
-import resource
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-PY = sys.executable
-CHILD = str(ROOT / "bench" / "child.py")
+
+from bench.procs import Databases, StepFailed, child, child_env, say, server_version  # noqa: E402
+from bench.server import measure_server  # noqa: E402
 
 # PRODUCT.md "Figures to reach"
 IMPORT_SECONDS = {"ks2": 20, "ks4": 20, "gias_establishments": 30}
@@ -49,112 +43,6 @@ SCRIPT_BYTES_TARGET = 1_500_000
 BULLETIN_SUBSCRIBERS = 10_000
 BULLETIN_QUEUE_SECONDS = 10
 FLOOR_RUNS = 3
-
-
-def say(text):
-    print(f"[bench {time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
-
-
-# -------------------------------------------------------------------------------------- databases
-class Databases:
-    """The bench's own databases: `main` (England scale) and `small` (the query-count comparison)."""
-
-    def __init__(self, tmp):
-        self.tmp = Path(tmp)
-        base = os.environ.get("DATABASE_URL", "").strip()
-        self.engine = "postgresql" if base.startswith(("postgres://", "postgresql://")) else "sqlite"
-        self.base = base
-        self.created = []
-        if self.engine == "postgresql":
-            tag = os.getpid()
-            self.names = {"main": f"pep_bench_{tag}", "small": f"pep_bench_small_{tag}"}
-
-    def url(self, which):
-        if self.engine == "sqlite":
-            return f"sqlite:///{self.tmp / f'{which}.sqlite3'}"
-        parts = urlsplit(self.base)
-        return urlunsplit((parts.scheme, parts.netloc, "/" + self.names[which], parts.query, ""))
-
-    def _admin(self, sql):
-        """Run statements on the server's maintenance database given in DATABASE_URL (CREATE/DROP DATABASE
-        cannot run in a transaction, and psycopg2's `with connection` opens one even in autocommit)."""
-        import psycopg2
-
-        conn = psycopg2.connect(self.base)
-        conn.autocommit = True
-        try:
-            with conn.cursor() as cur:
-                rows = []
-                for statement in sql:
-                    cur.execute(statement)
-                    rows = cur.fetchall() if cur.description else []
-                return rows
-        finally:
-            conn.close()
-
-    def create_main(self):
-        if self.engine == "postgresql":
-            self._admin([f'CREATE DATABASE "{self.names["main"]}"'])
-            self.created.append(self.names["main"])
-
-    def clone_main_to_small(self):
-        """Right after migrate: the small database starts from the same migrated schema."""
-        if self.engine == "sqlite":
-            shutil.copyfile(self.tmp / "main.sqlite3", self.tmp / "small.sqlite3")
-        else:
-            self._admin([f'CREATE DATABASE "{self.names["small"]}" TEMPLATE "{self.names["main"]}"'])
-            self.created.append(self.names["small"])
-
-    def drop(self):
-        if self.engine != "postgresql":
-            return
-        self._admin([f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in self.created])
-        self.created = []
-
-
-def server_version(dbs):
-    if dbs.engine == "sqlite":
-        import sqlite3
-
-        return f"SQLite {sqlite3.sqlite_version}"
-    return f"PostgreSQL {dbs._admin(['SHOW server_version'])[0][0]}"
-
-
-# ----------------------------------------------------------------------------------------- children
-class StepFailed(Exception):
-    pass
-
-
-def child_env(db_url, la_codes, media):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL")}
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "pep_portal.settings",
-        "DATABASE_URL": db_url,
-        "PARTNERSHIP_LA_CODES": ",".join(la_codes),
-        "MEDIA_ROOT": str(media),
-        "DEBUG": "false",
-        "HTTPS": "false",
-        "STATIC_MANIFEST": "false",  # no collectstatic in a fresh clone: static files served from the finders
-        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-        "LOG_LEVEL": "WARNING",
-        "SECRET_KEY": "bench-only-not-a-secret",
-        "PYTHONHASHSEED": "0",
-    })
-    return env
-
-
-def child(step, args, env, timeout=900):
-    started = time.perf_counter()
-    proc = subprocess.run([PY, CHILD, step, *map(str, args)], env=env, cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout, check=False)
-    wall = time.perf_counter() - started
-    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
-    if proc.returncode != 0 or not lines:
-        tail = (proc.stderr or proc.stdout).strip().splitlines()[-15:]
-        raise StepFailed(f"{step} {' '.join(map(str, args))} exited {proc.returncode}: " + " | ".join(tail))
-    result = json.loads(lines[-1])
-    result["wall_s"] = round(wall, 3)
-    return result
 
 
 # ------------------------------------------------------------------------------------------ imports
@@ -229,156 +117,15 @@ def measure_imports(files, env, floor_runs=FLOOR_RUNS):
             "ratio": round(ratio, 2) if ratio else None, "ratio_same_startup": round(steady, 2),
             "targets": {"memory_under_1gb": done["maxrss_mb"] < MEMORY_TARGET_MB},
         }
+        entry["targets"]["ratio_at_most_3"] = ratio is not None and ratio <= RATIO_TARGET  # every file kind
         if limit:
-            # PRODUCT.md names the national KS2, KS4 and GIAS files for the time and the 3x floor; the
-            # other files' ratios are reported beside them, without a target.
             entry["targets"][f"under_{limit}_s"] = import_s < limit
-            entry["targets"]["ratio_at_most_3"] = ratio is not None and ratio <= RATIO_TARGET
         entry["ok"] = all(entry["targets"].values())
         say(f"  {entry['rows']:,} rows: write {import_s:.2f} s (start-up {done['startup_s']:.2f} + confirm "
             f"{done['seconds']:.2f}), floor {floor_s:.2f} s, ratio {entry['ratio']}, "
             f"preview {pre['seconds']:.2f} s, {done['maxrss_mb']:.0f} MB")
         out.append(entry)
     return out
-
-
-# ------------------------------------------------------------------------------------------- server
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url, timeout):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - 127.0.0.1 only
-                if response.status == 200:
-                    return True
-        except OSError:
-            time.sleep(0.3)
-    return False
-
-
-def cpu_seconds(proc):
-    """User + system CPU of a process and its children (gunicorn master and workers)."""
-    import psutil
-
-    total = 0.0
-    try:
-        procs = [proc, *proc.children(recursive=True)]
-    except psutil.Error:
-        return total
-    for p in procs:
-        try:
-            t = p.cpu_times()
-            total += t.user + t.system
-        except psutil.Error:
-            pass
-    return total
-
-
-def measure_server(env, session, tmp, duration, users):
-    import psutil
-
-    port = free_port()
-    host = f"http://127.0.0.1:{port}"
-    gunicorn = str(Path(PY).parent / "gunicorn")
-    locust = str(Path(PY).parent / "locust")
-    say(f"server: gunicorn, 2 workers, on {host}")
-    server = subprocess.Popen(
-        [gunicorn, "pep_portal.wsgi:application", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--timeout", "60", "--graceful-timeout", "5", "--log-level", "warning"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(tmp / "gunicorn.log", "w"),  # noqa: SIM115
-        start_new_session=True,
-    )
-    try:
-        if not wait_for(f"{host}/healthz", 90):
-            raise StepFailed("gunicorn did not answer /healthz within 90 s: " + (tmp / "gunicorn.log").read_text()[-800:])
-        # One request per page first: each worker's templates are loaded before the clock starts.
-        for page in session["pages"]:
-            req = urllib.request.Request(host + page["url"])  # noqa: S310 - http://127.0.0.1 only
-            if page["private"]:
-                req.add_header("Cookie", f"{session['cookie_name']}={session['session']}")
-            for _ in range(2):
-                try:
-                    with urllib.request.urlopen(req, timeout=60):  # noqa: S310 - 127.0.0.1 only
-                        pass
-                except OSError as exc:
-                    log = (tmp / "gunicorn.log").read_text()[-1500:]
-                    raise StepFailed(f"server: {page['url']}: {exc}; gunicorn log: {log}") from exc
-        master = psutil.Process(server.pid)
-        locust_env = {**env, "BENCH_PAGES": json.dumps(session["pages"]), "BENCH_COOKIE_NAME": session["cookie_name"],
-                      "BENCH_SESSION": session["session"]}
-        prefix = tmp / "locust"
-        say(f"load: locust headless, {users} users, {duration} s, from a second process")
-        server_cpu0 = cpu_seconds(master)
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        started = time.perf_counter()
-        load = subprocess.run(
-            [locust, "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "-u", str(users), "-r", str(users),
-             "-t", f"{duration}s", "-H", host, "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
-             "--stop-timeout", "5", "--exit-code-on-error", "0"],
-            env=locust_env, cwd=ROOT, capture_output=True, text=True, timeout=duration + 90, check=False,
-        )
-        wall = time.perf_counter() - started
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        server_cpu = cpu_seconds(master) - server_cpu0
-        if load.returncode != 0:
-            raise StepFailed(f"locust exited {load.returncode}: {load.stderr[-800:]}")
-        load_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-        pages = read_locust(prefix, session["pages"])
-    finally:
-        stop(server)
-    cores = os.cpu_count() or 1
-    return {
-        "workers": 2, "users": users, "duration_s": round(wall, 1), "host": host,
-        "pages": pages,
-        "requests_total": sum(p["requests"] for p in pages.values()),
-        "failures_total": sum(p["failures"] for p in pages.values()),
-        "requests_per_s": round(sum(p["requests_per_s"] for p in pages.values()), 1),
-        # The load generator shares the cores with the server: compare runs, not absolute figures.
-        "load_generator_cpu_s": round(load_cpu, 1),
-        "server_cpu_s": round(server_cpu, 1),
-        "load_generator_share_of_machine": round(load_cpu / (wall * cores), 3),
-        "load_generator_share_of_used_cpu": round(load_cpu / (load_cpu + server_cpu), 3) if load_cpu + server_cpu else None,
-    }
-
-
-def read_locust(prefix, pages):
-    rows = {}
-    with open(f"{prefix}_stats.csv", newline="") as fh:
-        for row in csv.DictReader(fh):
-            rows[row["Name"]] = row
-    out = {}
-    for page in pages:
-        row = rows.get(page["name"])
-        if row is None:
-            out[page["name"]] = {"requests": 0, "failures": 0, "requests_per_s": 0.0, "ok": False}
-            continue
-        median = float(row["Median Response Time"] or 0)
-        out[page["name"]] = {
-            "url": page["url"], "requests": int(row["Request Count"]), "failures": int(row["Failure Count"]),
-            "median_ms": median, "p95_ms": float(row["95%"] or 0), "requests_per_s": round(float(row["Requests/s"]), 2),
-            "target_median_ms": page["target_ms"], "ok": median < page["target_ms"] and int(row["Failure Count"]) == 0,
-        }
-    return out
-
-
-def stop(proc):
-    """Stop a process group this bench started (gunicorn: master and workers), by its id."""
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=5)
-    except ProcessLookupError:
-        pass
-
 
 # --------------------------------------------------------------------------------------------- main
 def parse_args(argv):
@@ -396,9 +143,9 @@ def parse_args(argv):
     p.add_argument("--keep", action="store_true", help="keep the temporary folder (files, SQLite databases)")
     p.add_argument("--bulletin-subscribers", type=int, default=BULLETIN_SUBSCRIBERS,
                    help=f"subscribers for the bulletin step (default {BULLETIN_SUBSCRIBERS:,})")
-    p.add_argument("--only", choices=("report", "bulletin", "search", "import_limits"),
-                   help="measure only this step (search: the register at the given scale, then the search step; "
-                        "import_limits: no database)")
+    p.add_argument("--only", choices=("imports", "report", "bulletin", "search", "import_limits"),
+                   help="measure only this step (imports: the files' previews, confirms and floors; search: the "
+                        "register at the given scale, then the search step; import_limits: no database)")
     p.add_argument("--meetings", type=int, default=5000, help="meetings for the search step (default 5000)")
     p.add_argument("--news", type=int, default=5000, help="news posts for the search step (default 5000)")
     args = p.parse_args(argv)
@@ -429,7 +176,7 @@ def main(argv=None):
         if args.only == "import_limits":
             result["steps"]["import_limits"] = measure_import_limits(tmp, dbs)
         else:
-            only = {"report": run_report_only, "bulletin": run_bulletin_only, "search": run_search_only}
+            only = {"imports": run_imports_only, "report": run_report_only, "bulletin": run_bulletin_only, "search": run_search_only}
             only.get(args.only, run_all)(args, tmp, dbs, result)
     except (StepFailed, subprocess.TimeoutExpired) as exc:
         result["errors"].append(str(exc))
@@ -469,6 +216,8 @@ def run_all(args, tmp, dbs, result):
     dbs.clone_main_to_small()
 
     steps["imports"] = measure_imports(files, env, args.floor_runs)
+    if args.only == "imports":
+        return
     steps["import_limits"] = measure_import_limits(tmp, dbs)
 
     say("rating run for all schools")
@@ -505,6 +254,11 @@ def run_all(args, tmp, dbs, result):
         steps["server"] = measure_server(env, session, tmp, args.duration, args.users)
         say("  " + ", ".join(f"{k} {v.get('median_ms')} ms {v.get('requests_per_s')}/s"
                              for k, v in steps["server"]["pages"].items()))
+    result["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+
+
+def run_imports_only(args, tmp, dbs, result):
+    run_all(args, tmp, dbs, result)
     result["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
 
 

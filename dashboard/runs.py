@@ -4,16 +4,16 @@
 so nothing else starts one.
 """
 
-import io
 import json
 import logging
 import time
 from dataclasses import dataclass, replace
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from pep_portal import bulk
 from schools.models import Benchmark, Governance, Measure, ReportCard, School, Value
 
 from . import ratings, signals
@@ -235,7 +235,7 @@ def write_results(run, computed, previous):
                 previous is not None and old is not None and old != priority,
             )
         )
-    insert_rows(SchoolRating, SCHOOL_FIELDS, school_rows)
+    bulk.insert(SchoolRating, SCHOOL_FIELDS, school_rows)
     ids = dict(SchoolRating.objects.filter(run=run).values_list("school_id", "id"))
     measure_rows = (
         (
@@ -257,7 +257,7 @@ def write_results(run, computed, previous):
         # A primary school's KS4 rows would say nothing: keep the measures for its phase.
         if m.rule != ratings.NOT_FOR_PHASE
     )
-    insert_rows(MeasureRating, MEASURE_FIELDS, measure_rows)
+    bulk.insert(MeasureRating, MEASURE_FIELDS, measure_rows)
     run.schools_considered = len(school_rows)
     run.schools_rated = sum(1 for r in school_rows if r[2])
     run.priorities_changed = sum(1 for r in school_rows if r[-1])
@@ -293,54 +293,3 @@ MEASURE_FIELDS = (
     "core",
     "year",
 )
-
-
-def insert_rows(model, fields, rows, batch=400):
-    """Multi-row INSERTs of plain tuples (COPY on PostgreSQL): a run writes ~150,000 rows, and building
-    model instances for bulk_create took four times as long as the database did."""
-    columns = [model._meta.get_field(name).column for name in fields]
-    qn = connection.ops.quote_name
-    table = qn(model._meta.db_table)
-    column_list = ", ".join(qn(c) for c in columns)
-    if connection.vendor == "postgresql":
-        return _copy_rows(table, column_list, rows)
-    # Table and column names come from the model, never from input; every value is a parameter.
-    head = f"INSERT INTO {table} ({column_list}) VALUES "  # noqa: S608
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    with connection.cursor() as cursor:
-        chunk = []
-        for row in rows:
-            chunk.append(row)
-            if len(chunk) == batch:
-                cursor.execute(head + ", ".join([one] * batch), [v for r in chunk for v in r])
-                chunk = []
-        if chunk:
-            cursor.execute(head + ", ".join([one] * len(chunk)), [v for r in chunk for v in r])
-
-
-def _copy_rows(table, column_list, rows, chunk_rows=20000):
-    """COPY ... FROM STDIN in CSV: an unquoted empty field is NULL, a quoted one an empty string."""
-    sql = f"COPY {table} ({column_list}) FROM STDIN WITH (FORMAT csv)"
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # the psycopg2 cursor under Django's wrapper
-        lines = []
-        for row in rows:
-            lines.append(",".join(map(_csv_field, row)))
-            if len(lines) == chunk_rows:
-                raw.copy_expert(sql, io.StringIO("\n".join(lines) + "\n"))
-                lines = []
-        if lines:
-            raw.copy_expert(sql, io.StringIO("\n".join(lines) + "\n"))
-
-
-def _csv_field(value):
-    if value is None:
-        return ""
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return '"' + text.replace('"', '""') + '"'

@@ -253,6 +253,10 @@ WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
 UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", 200 * 1024 * 1024, minimum=1024)
 # The largest governance paper attachment a member may upload.
 GOVERNANCE_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+
+# Imports over this size (or with more rows) are written by a background task with a progress bar.
+IMPORT_BACKGROUND_BYTES = 2 * 1024 * 1024
+IMPORT_BACKGROUND_ROWS = 20000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

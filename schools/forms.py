@@ -36,7 +36,7 @@ class ImportUploadForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", "Recognise it from the file")] + [
-            (code, kind.label) for code, kind in kinds().items() if getattr(kind, "selectable", True)
+            (code, kind.label) for code, kind in kinds().items()
         ]
 
     def clean_file(self):

@@ -14,11 +14,6 @@ from .forms import ImportUploadForm
 from .imports import pipeline, runstate
 from .models import ImportRecord
 
-# Files over this size (or with more rows) are written by a background task with a progress bar.
-BACKGROUND_BYTES = getattr(settings, "IMPORT_BACKGROUND_BYTES", 2 * 1024 * 1024)
-BACKGROUND_ROWS = getattr(settings, "IMPORT_BACKGROUND_ROWS", 20000)
-
-
 SOURCE_WORDS = {"web": "An upload", "command": "A command on the server", "task": "A background task",
                 "demo": "The demo data"}
 BATCH_KEY = "import_batch"  # the session's list of ImportRecord ids of the latest upload
@@ -132,7 +127,7 @@ def confirm(request, pk):
             return redirect("imports:detail", pk=pk)
         record.report = {**record.report, "replace_confirmed": True}
         record.save(update_fields=["report"])
-    if record.size > BACKGROUND_BYTES or record.rows_read > BACKGROUND_ROWS:
+    if record.size > settings.IMPORT_BACKGROUND_BYTES or record.rows_read > settings.IMPORT_BACKGROUND_ROWS:
         from .tasks import run_import
 
         record.status = ImportRecord.Status.QUEUED

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dashboard.models import CurrentRun, PriorityOverride, SchoolRating
-from dashboard.runs import insert_rows
+from pep_portal import bulk
 from schools.models import School
 
 from .measures import priority_label, question_text, red_measures
@@ -176,7 +176,7 @@ def sync_support_after_run(run, *, today=None, school_ids=None, user=None):
                 plan[1], plan[2] = priority, in_scope
                 counts["plans_changed"] += 1
         if new_plans:
-            insert_rows(SupportPlan, ("school", "term", "priority", "run", "notes", "in_scope", "created_at",
+            bulk.insert(SupportPlan, ("school", "term", "priority", "run", "notes", "in_scope", "created_at",
                                       "updated_at"),
                         ((sid, term.pk, priorities[sid], run.pk, "", True, stamp, stamp) for sid in new_plans))
             counts["plans"] += len(new_plans)
@@ -224,14 +224,14 @@ def sync_support_after_run(run, *, today=None, school_ids=None, user=None):
             # Planned visits go to the plan's adviser when one is assigned.
             advisers = dict(SupportPlan.objects.filter(term=term).exclude(adviser=None)
                             .values_list("id", "adviser_id")) if plans else {}
-            insert_rows(Visit, ("plan", "school", "status", "planned_date", "visitor", "met_with", "focus", "findings",
+            bulk.insert(Visit, ("plan", "school", "status", "planned_date", "visitor", "met_with", "focus", "findings",
                                 "cancelled_reason", "created_at"),
                         ((pid, sid, Visit.Status.PLANNED, _d(day), advisers.get(pid), "", "[]", "", "", stamp)
                          for pid, sid, day in new_visits))
             counts["visits_planned"] += len(new_visits)
         if events:
             user_id = user.pk if user is not None else None
-            insert_rows(SupportEvent, ("school", "term", "kind", "text", "user", "run", "at"),
+            bulk.insert(SupportEvent, ("school", "term", "kind", "text", "user", "run", "at"),
                         ((sid, term.pk, kind, text, user_id, run.pk, stamp) for sid, kind, text in events))
     return dict(counts)
 

@@ -138,7 +138,7 @@ def test_a_failed_run_leaves_the_current_ratings_whole(monkeypatch):
     good = runs.run_ratings()
     f.values(p1, 2018, ks2_rwm_exp=90.0, ks2_read_prog=1.0, ks2_writ_prog=1.0)
 
-    real_insert = runs.insert_rows
+    real_insert = runs.bulk.insert
 
     def crash_on_measures(model, fields, rows, **kwargs):
         if model is MeasureRating:
@@ -146,7 +146,7 @@ def test_a_failed_run_leaves_the_current_ratings_whole(monkeypatch):
         return real_insert(model, fields, rows, **kwargs)
 
     # The school rows are written, then the measure rows fail: nothing of the run may show.
-    monkeypatch.setattr(runs, "insert_rows", crash_on_measures)
+    monkeypatch.setattr(runs.bulk, "insert", crash_on_measures)
     with pytest.raises(RuntimeError):
         runs.run_ratings()
     failed = RatingRun.objects.latest("id")

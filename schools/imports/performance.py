@@ -1,9 +1,9 @@
 """Performance data kinds (KS2, KS4, absence, census, Ofsted, suspensions) for the one import pipeline.
 
 Two layers:
-- `parse_table(header, rows, row_numbers, recognised, file_name)`: pure, no database. Turns the rows
-  of a recognised file into school figures and LA/England benchmark figures, with every fatal
-  problem (file, row, column, what was expected) and every warning collected.
+- `parsing.parse_table(header, numbered_rows, recognised)` (with figures.py and ofsted_rows.py): pure,
+  no database. Turns the rows of a recognised file into school figures and LA/England benchmark
+  figures, with every fatal problem (file, row, column, what was expected) and every warning collected.
 - The `PerformanceKind` classes plug that into `schools.imports.pipeline`: validate() compares the
   figures with the database (new / changed / unchanged, nothing written); write() runs inside the
   pipeline's single transaction and writes only new and changed figures, set-based, recording a
@@ -12,498 +12,16 @@ Two layers:
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from django.utils import timezone
 
-from ..years import academic_year_of, year_label
+from pep_portal import bulk
+
 from . import profiles, year_checks
-from .profiles import CellError, ProfileError, parse_cell
-
-MAX_LISTED = 200
-# A sum of rounded published percentages up to this is rounding, stored as 100 (PRODUCT.md).
-SUM_ROUNDING_LIMIT = 100.5
-
-
-# ------------------------------------------------------------------------------------ pure parsing
-@dataclass
-class Figures:
-    """One row's figures: {measure code: (value, marker)} and the cohort it is about."""
-
-    row: int
-    values: dict
-    cohort: int | None = None
-
-
-@dataclass
-class SchoolFigures(Figures):
-    urn: int = 0
-    la_code: str = ""
-    name: str = ""
-    closed: bool = False
-
-
-@dataclass
-class BenchmarkFigures(Figures):
-    area: str = ""  # england | england_all | la
-    la_code: str = ""
-    phase: str = ""  # '' or PRI / SEC / SPE
-
-    @property
-    def key(self):
-        return (self.area, self.la_code, self.phase)
-
-
-@dataclass
-class OfstedOutcome:
-    """A graded (old 1-4) outcome for School.ofsted_rating/ofsted_date; None when the school has none."""
-
-    rating: str
-    inspected: date | None
-
-
-@dataclass
-class Problem:
-    row: int | None
-    column: str
-    message: str
-    expected: str = ""
-    code: str = ""
-
-
-@dataclass
-class ParsedFile:
-    recognised: profiles.Recognised
-    year: int | None
-    schools: dict = field(default_factory=dict)  # urn -> SchoolFigures
-    benchmarks: list = field(default_factory=list)
-    ofsted: dict = field(default_factory=dict)  # urn -> OfstedOutcome (Ofsted MI only)
-    report_card_years: dict = field(default_factory=dict)  # urn -> academic year of the report card
-    report_cards: dict = field(default_factory=dict)  # urn -> (inspected, category of concern, [[area, grade, date]])
-    errors: list = field(default_factory=list)
-    warnings: list = field(default_factory=list)
-    error_count: int = 0
-    rows_read: int = 0
-    skipped: int = 0
-    columns_used: dict = field(default_factory=dict)  # measure code -> column name(s)
-
-    def error(self, row, column, message, expected=""):
-        self.error_count += 1
-        if len(self.errors) < MAX_LISTED:
-            self.errors.append(Problem(row, column, message, expected))
-
-    def warn(self, row, column, message, code):
-        self.warnings.append(Problem(row, column, message, code=code))
-
-
-_DIGITS = re.compile(r"^\d+$")
-_PHASES = ("PRI", "SEC", "SPE")
-EES_PHASES = {
-    "state-funded primary": "PRI",
-    "state-funded secondary": "SEC",
-    "special": "SPE",
-    "state-funded special": "SPE",
-    "total": "",
-}
-
-
-class _Columns:
-    """Positions of the columns a profile uses, looked up once by name (case and spacing ignored)."""
-
-    def __init__(self, header):
-        self.index = {}
-        for i, name in enumerate(header):
-            self.index.setdefault(_norm(name), i)
-        self.header = header
-        self._known = {}
-
-    def pos(self, name):
-        # Called for every row: remember each name's position instead of normalising it again.
-        try:
-            return self._known[name]
-        except KeyError:
-            self._known[name] = found = self.index.get(_norm(name))
-            return found
-
-    def names(self):
-        return {_norm(h) for h in self.header}
-
-
-def _norm(name):
-    return re.sub(r"\s+", " ", (name or "").replace("\ufeff", "")).strip().lower()
-
-
-def _cell(row, i):
-    if i is None or i >= len(row):
-        return ""
-    return row[i]
-
-
-def parse_table(header, numbered_rows, recognised):
-    """(file row number, cells) pairs of a recognised file -> ParsedFile. Bad cells are collected, never raised."""
-    profile = recognised.profile
-    parsed = ParsedFile(recognised=recognised, year=recognised.year)
-    cols = _Columns(header)
-    present = {_norm(h) for h in header}
-    measures = []  # (code, unit, [positions], sum?, column label)
-    for m in profile.measures:
-        located = _locate(m, present)
-        if located:
-            positions = [cols.pos(c) for c in located]
-            measures.append((m.code, m.unit, positions, bool(m.sum_of), " + ".join(located)))
-            parsed.columns_used[m.code] = " + ".join(located)
-    cohort_pos = cols.pos(profile.cohort_column) if profile.cohort_column else None
-    width = len(header)
-    parser = {
-        "rectype": _row_rectype,
-        "absence": _row_absence,
-        "census": _row_census,
-        "ees": _row_ees,
-        "ofsted": _row_ofsted,
-    }[profile.layout]
-    state = {"cols": cols, "measures": measures, "cohort_pos": cohort_pos, "first_row": {}, "bench_keys": {}}
-    for number, row in numbered_rows:
-        if not row or not any(c.strip() for c in row):
-            continue
-        parsed.rows_read += 1
-        if len(row) > width and any(c.strip() for c in row[width:]):
-            extra = next(i for i, c in enumerate(row[width:]) if c.strip())
-            parsed.error(number, f"field {width + extra + 1} (after the last column)",
-                         f"the row has {len(row)} fields, more than the {width} columns of the header",
-                         f"at most {width} fields, or empty extra fields")
-            continue
-        parser(parsed, state, number, row)
-    if profile.layout == "ees" and parsed.year is None and not parsed.error_count:
-        parsed.error(None, "time_period", "no row gives the time period", "a time_period such as 202425")
-    return parsed
-
-
-def _locate(measure, present):
-    if measure.sum_of:
-        return measure.sum_of if all(_norm(c) in present for c in measure.sum_of) else ()
-    for name in measure.columns:
-        if _norm(name) in present:
-            return (name,)
-    return ()
-
-
-def _values(parsed, state, number, row):
-    """{code: (value, marker)} for one row; cell problems are recorded as errors."""
-    out = {}
-    seen = state.setdefault("seen", {})  # national files repeat the same few thousand cell texts
-    for code, unit, positions, is_sum, label in state["measures"]:
-        if is_sum:
-            text = tuple(_cell(row, p) for p in positions)
-        else:
-            text = row[positions[0]] if positions[0] < len(row) else ""
-        hit = seen.get((text, unit))
-        if hit is not None:
-            out[code] = hit
-            continue
-        try:
-            if is_sum:
-                parts = [parse_cell(t, unit) for t in text]
-                marker = next((mk for _, mk in parts if mk), "")
-                if marker:
-                    out[code] = seen[(text, unit)] = (None, marker)
-                else:
-                    total = round(sum(v for v, _ in parts), 4)
-                    if unit == "percent" and total > 100:
-                        # Rounded published parts can pass 100 (93.8 + 6.3 = 100.1): up to 100.5 is 100.
-                        if total > SUM_ROUNDING_LIMIT:
-                            raise CellError(f"the parts add up to {total:g}%, over 100",
-                                            f"parts adding up to at most 100% ({SUM_ROUNDING_LIMIT:g} with rounding)")
-                        total = 100.0
-                    out[code] = seen[(text, unit)] = (total, "")
-            else:
-                out[code] = seen[(text, unit)] = parse_cell(text, unit)
-        except CellError as exc:
-            column = label if not is_sum else _which(row, positions, label, unit)
-            parsed.error(number, column, str(exc), exc.expected)
-    return out
-
-
-def _which(row, positions, label, unit):
-    names = label.split(" + ")
-    for name, p in zip(names, positions, strict=False):
-        try:
-            parse_cell(_cell(row, p), unit)
-        except CellError:
-            return name
-    return label
-
-
-def _cohort(parsed, state, number, row):
-    pos = state["cohort_pos"]
-    if pos is None:
-        return None
-    text = _cell(row, pos).strip()
-    if not text:
-        return None
-    if _DIGITS.match(text):
-        return int(text)
-    try:
-        value, marker = parse_cell(text, "count")
-    except CellError as exc:
-        parsed.error(number, state["cols"].header[pos], str(exc), "a whole number of pupils or a marker")
-        return None
-    if marker:
-        return None
-    if value is not None and value.is_integer():
-        return int(value)
-    parsed.error(number, state["cols"].header[pos], f"'{text}' is not a whole number of pupils", "a whole number")
-    return None
-
-
-def _school(parsed, state, number, row, urn_text, urn_column, la_code, name="", closed=False):
-    urn_text = urn_text.strip()
-    if not _DIGITS.match(urn_text):
-        problem = f"the URN '{urn_text}' on a school row is not a number" if urn_text else "the URN of a school row is blank"
-        parsed.error(number, urn_column, problem, "a URN: a whole number such as 125471")
-        return None
-    urn = int(urn_text)
-    first = state["first_row"].get(urn)
-    if first is not None:
-        parsed.error(number, urn_column, f"URN {urn} appears twice among the school rows (also row {first})",
-                     "each school once")
-        return None
-    state["first_row"][urn] = number
-    values = _values(parsed, state, number, row)
-    figures = SchoolFigures(row=number, values=values, cohort=_cohort(parsed, state, number, row), urn=urn,
-                            la_code=la_code.strip(), name=name.strip(), closed=closed)
-    if closed and all(v is None for v, _ in values.values()):
-        parsed.warn(number, urn_column, f"URN {urn} is a closed school with no figures; skipped", "closed_no_values")
-        parsed.skipped += 1
-        return None
-    parsed.schools[urn] = figures
-    return figures
-
-
-def _benchmark(parsed, state, number, row, area, la_code, phase, key_column):
-    key = (area, la_code, phase)
-    if key in state["bench_keys"]:
-        parsed.warn(number, key_column, f"a second {area} {la_code} {phase} summary row; the first (row "
-                    f"{state['bench_keys'][key]}) is used", "duplicate_summary_row")
-        parsed.skipped += 1
-        return
-    state["bench_keys"][key] = number
-    parsed.benchmarks.append(BenchmarkFigures(
-        row=number, values=_values(parsed, state, number, row), cohort=_cohort(parsed, state, number, row),
-        area=area, la_code=la_code, phase=phase,
-    ))
-
-
-def _row_rectype(parsed, state, number, row):
-    cols = state["cols"]
-    rectypes = parsed.recognised.profile.rectypes
-    rectype = _cell(row, cols.pos("RECTYPE")).strip()
-    role = rectypes.get(rectype)
-    if role is None:
-        parsed.error(number, "RECTYPE", f"record type '{rectype or 'blank'}' is not one of this file's record types",
-                     "RECTYPE " + ", ".join(f"{k} ({v.replace('_', ' ')})" for k, v in rectypes.items()))
-        return
-    lea = _cell(row, cols.pos("LEA")).strip()
-    if role == "school":
-        closed = _cell(row, cols.pos("ICLOSE")).strip() == "1"
-        _school(parsed, state, number, row, _cell(row, cols.pos("URN")), "URN", lea,
-                name=_cell(row, cols.pos("SCHNAME")), closed=closed)
-    elif role == "la":
-        if not _DIGITS.match(lea):
-            parsed.error(number, "LEA", f"the LA code '{lea or 'blank'}' on an LA row is not a number",
-                         "a three-digit LA code such as 936")
-            return
-        _benchmark(parsed, state, number, row, "la", lea, "", "RECTYPE")
-    else:
-        _benchmark(parsed, state, number, row, role, "", "", "RECTYPE")
-
-
-def _row_absence(parsed, state, number, row):
-    # Summary rows: "NAT,PRI,,..." (England) and "919,SEC,,..." (the LA), by phase; schools have a URN.
-    cols = state["cols"]
-    la = _cell(row, cols.pos("LA")).strip()
-    estab = _cell(row, cols.pos("ESTAB")).strip()
-    urn = _cell(row, cols.pos("URN")).strip()
-    if estab.upper() in _PHASES and not urn:
-        if la.upper() == "NAT":
-            _benchmark(parsed, state, number, row, "england", "", estab.upper(), "LA")
-        elif _DIGITS.match(la):
-            _benchmark(parsed, state, number, row, "la", la, estab.upper(), "LA")
-        else:
-            parsed.error(number, "LA", f"'{la or 'blank'}' on a summary row is neither NAT nor an LA code",
-                         "NAT or a three-digit LA code")
-        return
-    _school(parsed, state, number, row, urn, "URN", la)
-
-
-def _row_census(parsed, state, number, row):
-    # Summary rows carry NAT or LA in the URN column: "NAT,,PRI,..." and "LA,815,SEC,...".
-    cols = state["cols"]
-    urn = _cell(row, cols.pos("URN")).strip()
-    la = _cell(row, cols.pos("LA")).strip()
-    estab = _cell(row, cols.pos("ESTAB")).strip().upper()
-    if urn.upper() in ("NAT", "LA"):
-        if estab not in _PHASES:
-            parsed.error(number, "ESTAB", f"phase '{estab or 'blank'}' on a summary row is not known", "PRI, SEC or SPE")
-            return
-        if urn.upper() == "NAT":
-            _benchmark(parsed, state, number, row, "england", "", estab, "URN")
-        elif _DIGITS.match(la):
-            _benchmark(parsed, state, number, row, "la", la, estab, "URN")
-        else:
-            parsed.error(number, "LA", f"the LA code '{la or 'blank'}' on an LA row is not a number",
-                         "a three-digit LA code")
-        return
-    _school(parsed, state, number, row, urn, "URN", la)
-
-
-def _row_ees(parsed, state, number, row):
-    cols = state["cols"]
-    period = _cell(row, cols.pos("time_period")).strip()
-    if not re.match(r"^20\d{4}$", period):
-        parsed.error(number, "time_period", f"time period '{period or 'blank'}' is not an academic year",
-                     "six digits such as 202425")
-        return
-    year = int(period[:4])
-    if parsed.year is None:
-        parsed.year = year
-    elif year != parsed.year:
-        parsed.error(number, "time_period", f"time period {period} is {year_label(year)}, but the file is "
-                     f"for {profiles.year_label(parsed.year)}", f"every row in {profiles.year_label(parsed.year)}")
-        return
-    level = _cell(row, cols.pos("geographic_level")).strip().lower() or "school"
-    phase = EES_PHASES.get(_cell(row, cols.pos("education_phase")).strip().lower(), "")
-    if level == "school":
-        _school(parsed, state, number, row, _cell(row, cols.pos("school_urn")), "school_urn",
-                _cell(row, cols.pos("old_la_code")), name=_cell(row, cols.pos("school_name")))
-    elif level == "national":
-        _benchmark(parsed, state, number, row, "england", "", phase, "geographic_level")
-    elif level == "local authority":
-        la = _cell(row, cols.pos("old_la_code")).strip()
-        if _DIGITS.match(la):
-            _benchmark(parsed, state, number, row, "la", la, phase, "geographic_level")
-    else:
-        parsed.skipped += 1  # regional and other levels are not comparators the portal uses
-
-
-_DATE = re.compile(r"^(\d{1,2})[/-](\d{1,2})[/-](\d{4})$")
-
-
-def parse_date(text):
-    text = (text or "").strip()
-    if not text or text.upper() == "NULL":
-        return None
-    m = _DATE.match(text)
-    if m:
-        return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-    return datetime.strptime(text[:10], "%Y-%m-%d").date()
-
-
-def _row_ofsted(parsed, state, number, row):
-    cols = state["cols"]
-    legacy = parsed.recognised.profile.name == "ofsted_mi_legacy"
-    urn_text = _cell(row, cols.pos("URN"))
-    if legacy:
-        grade_col, date_col, concern_col = "Overall effectiveness", "Inspection start date", "Category of concern"
-    else:
-        grade_col = "Latest OEIF overall effectiveness"
-        date_col = "Inspection start date of latest OEIF graded inspection"
-        concern_col = "Latest OEIF category of concern"
-    # Report-card grades are text; turn them into the stored scale before the shared value parsing.
-    figures = _school(parsed, state, number, _report_card_row(parsed, state, number, row), urn_text, "URN",
-                      "", name=_cell(row, cols.pos("School name")))
-    if figures is None:
-        return
-    grade = _cell(row, cols.pos(grade_col)).strip()
-    if grade.upper() in ("", "NULL", "9"):
-        outcome = None  # no graded inspection: the last graded outcome stays in place
-    elif grade in profiles.OEIF_GRADES:
-        rating = profiles.OEIF_GRADES[grade]
-        concern = _cell(row, cols.pos(concern_col)).strip().lower()
-        if grade == "4" and ("special" in concern or concern == "sm"):
-            rating = "Special Measures"
-        elif grade == "4" and ("serious" in concern or concern == "swk"):
-            rating = "Serious Weaknesses"
-        try:
-            inspected = parse_date(_cell(row, cols.pos(date_col)))
-        except ValueError:
-            parsed.error(number, date_col, f"'{_cell(row, cols.pos(date_col)).strip()}' is not a date",
-                         "a date such as 12/06/2024")
-            return
-        outcome = OfstedOutcome(rating=rating, inspected=inspected)
-    else:
-        parsed.error(number, grade_col, f"grade '{grade}' is not an Ofsted grade", "1, 2, 3, 4, 9 or NULL")
-        return
-    if outcome:
-        parsed.ofsted[figures.urn] = outcome
-    if not legacy:
-        try:
-            inspected = parse_date(_cell(row, cols.pos("Inspection start date")))
-        except ValueError:
-            parsed.error(number, "Inspection start date", "not a date", "a date such as 13/01/2026")
-            return
-        if inspected:
-            parsed.report_card_years[figures.urn] = academic_year_of(inspected)
-            areas = _report_card_areas(parsed, cols, number, row)
-            if areas is None:
-                return
-            concern = _cell(row, cols.pos("Category of concern")).strip()
-            parsed.report_cards[figures.urn] = (inspected, "" if concern.upper() == "NULL" else concern[:60], areas)
-
-
-def _report_card_areas(parsed, cols, number, row):
-    """[[area, grade as Ofsted writes it, ISO date of the grade or None]] for the graded areas of a report card."""
-    areas = []
-    for measure in profiles.OFSTED_REPORT_CARD:
-        column = measure.columns[0]
-        grade = _cell(row, cols.pos(column)).strip()
-        if grade.upper() in ("", "NULL") or grade.lower() == "not applicable":
-            continue
-        area = column.replace(" (where applicable)", "")
-        date_column = f"{area} - date of grade"
-        try:
-            graded = parse_date(_cell(row, cols.pos(date_column)))
-        except ValueError:
-            parsed.error(number, date_column, f"'{_cell(row, cols.pos(date_column)).strip()}' is not a date",
-                         "a date such as 13/01/2026")
-            return None
-        areas.append([area, grade[0].upper() + grade[1:].lower(), graded.isoformat() if graded else None])
-    return areas
-
-
-def _report_card_row(parsed, state, number, row):
-    """A copy of the row with report-card words replaced by the stored numbers ('Strong standard' -> 2)."""
-    row = list(row)
-    for _code, _unit, positions, _is_sum, label in state["measures"]:
-        p = positions[0]
-        text = _cell(row, p).strip()
-        if not text:
-            continue
-        low = text.lower()
-        if low in profiles.REPORT_CARD_GRADES:
-            row[p] = str(profiles.REPORT_CARD_GRADES[low])
-        elif low == "not applicable":
-            row[p] = "NA"
-        elif low == "null":
-            row[p] = "NULL"
-        else:
-            parsed.error(number, label, f"'{text}' is not a report-card grade",
-                         "Exceptional, Strong standard, Expected standard, Needs attention, Urgent improvement, "
-                         "Met, Not met, Not applicable or NULL")
-            row[p] = ""
-    return row
-
-
-def parse_file_rows(header, rows, row_numbers, file_name="", kind=None, year=None):
-    """Recognise and parse in one go (tests and the demo). Raises ProfileError when nothing fits."""
-    recognised = profiles.recognise(header, file_name, kind=kind, year=year)
-    return parse_table(header, zip(row_numbers, rows, strict=True), recognised)
-
-
-# --------------------------------------------------------------------------- pipeline kinds (database)
-from django.db import connection  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from .pipeline import COPY_MIN_ROWS, ImportProblem, Kind, Plan, copy_upsert, load_existing, register_kind  # noqa: E402
+from .kinds import Kind, register_kind
+from .parsing import parse_table
+from .plan import Plan, load_existing
+from .profiles import ProfileError
+from .reading import ImportProblem
 
 VALUE_FIELDS = ("value", "marker", "cohort")
 
@@ -535,11 +53,12 @@ class PerformanceKind(Kind):
             return 0
         return 100 + profiles.score_kinds(table.header)[self.code]
 
-    def detect_year(self, table):
+    def recognise_profile(self, table, year):
         try:
-            return profiles.recognise(table.header, table.file_name, kind=self.code).year
-        except ProfileError:
-            return None
+            return profiles.recognise(table.header, table.file_name, kind=self.code, year=year)
+        except ProfileError as exc:
+            raise ImportProblem(str(exc), file=table.file_name, row=1, column=exc.column,
+                                expected=exc.expected) from None
 
     def expected_text(self):
         return f"{self.label} ({self.code}: columns such as {', '.join(self.signature[:4])})"
@@ -549,18 +68,7 @@ class PerformanceKind(Kind):
         from schools.models import Benchmark, Measure, School, Value
 
         table = ctx.table
-        try:
-            recognised = profiles.recognise(table.header, ctx.file_name, kind=self.code, year=ctx.year)
-            if ctx.year is not None:
-                # The pipeline passes on the year detect_year() found: keep where it came from.
-                try:
-                    found = profiles.recognise(table.header, ctx.file_name, kind=self.code)
-                    if found.year == ctx.year:
-                        recognised = found
-                except ProfileError:
-                    pass
-        except ProfileError as exc:
-            raise ImportProblem(str(exc), file=ctx.file_name, row=1, column=exc.column, expected=exc.expected) from None
+        recognised = ctx.profile or self.recognise_profile(table, ctx.year)
         parsed = parse_table(table.header, ctx.iter_rows(), recognised)
         for p in parsed.errors:
             ctx.error(p.row, p.column, p.message, p.expected)
@@ -743,32 +251,21 @@ class PerformanceKind(Kind):
 
     # -- write: inside the pipeline's one transaction; only new and changed figures, set-based
     def write(self, ctx, plan):
-        from schools.models import School, ValueChange
+        from schools.models import Benchmark, School, Value, ValueChange
 
         payload = plan.payload
         record_id = ctx.record.pk if ctx.record is not None else None
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        _upsert(
-            "schools_value", ("school_id", "measure_id", "year", "value", "marker", "cohort", "source_id", "updated_at"),
-            ("school_id", "measure_id", "year"), [(*r, record_id, now) for r in payload["values"]],
-        )
-        _upsert(
-            "schools_benchmark", ("area", "la_code", "phase", "measure_id", "year", "value", "marker", "cohort",
-                                  "source_id"),
-            ("area", "la_code", "measure_id", "year", "phase"), [(*r, record_id) for r in payload["benchmarks"]],
-        )
-        changes = [
-            ValueChange(school_id=c[0], measure_id=c[1], year=c[2], old_value=c[3], old_marker=c[4], new_value=c[5],
-                        new_marker=c[6], old_source_id=c[7], source_id=record_id)
-            for c in payload["value_changes"]
-        ] + [
-            ValueChange(benchmark_area=c[0], benchmark_la_code=c[1], benchmark_phase=c[2], measure_id=c[3], year=c[4],
-                        old_value=c[5], old_marker=c[6], new_value=c[7], new_marker=c[8], old_source_id=c[9],
-                        source_id=record_id)
-            for c in payload["benchmark_changes"]
-        ]
-        if changes and record_id is not None:
-            ValueChange.objects.bulk_create(changes, batch_size=2000)
+        now = timezone.now()
+        bulk.upsert(Value, ("school_id", "measure_id", "year", "value", "marker", "cohort", "source_id", "updated_at"),
+                    ((*r, record_id, now) for r in payload["values"]), unique=("school_id", "measure_id", "year"),
+                    update=("value", "marker", "cohort", "source_id", "updated_at"))
+        bulk.upsert(Benchmark, ("area", "la_code", "phase", "measure_id", "year", "value", "marker", "cohort",
+                                "source_id"),
+                    ((*r, record_id) for r in payload["benchmarks"]),
+                    unique=("area", "la_code", "measure_id", "year", "phase"),
+                    update=("value", "marker", "cohort", "source_id"))
+        if record_id is not None:
+            bulk.insert(ValueChange, CHANGE_FIELDS, _change_rows(payload, record_id, now))
         write_report_cards(payload["report_cards"], record_id)
         if payload["ofsted"]:
             School.objects.bulk_update(
@@ -817,58 +314,18 @@ def _final_sources(existing_rows):
     return set(ImportRecord.objects.filter(pk__in=ids, profile__contains="_final_").values_list("pk", flat=True))
 
 
-def _upsert(table, columns, conflict, rows, batch=None):
-    """One multi-row INSERT ... ON CONFLICT DO UPDATE per batch (SQLite 3.24+ and PostgreSQL alike).
-
-    The per-object ORM path cost seconds per national file (STACK-NOTES, "Import write speed"); this
-    sends plain tuples. Unchanged figures never reach here, so a re-import writes nothing.
-    """
-    if not rows:
-        return 0
-    update = [c for c in columns if c not in conflict]
-    if connection.vendor == "postgresql" and len(rows) >= COPY_MIN_ROWS:
-        copy_upsert(connection, table, columns, conflict, update, rows)  # COPY + one merge: half the time
-        return len(rows)
-    qn = connection.ops.quote_name
-    per_row = len(columns)
-    batch = batch or max(1, min(1000, 30000 // per_row))
-    # Table and column names are this module's constants, quoted; every value goes in as a parameter.
-    head = f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) VALUES "  # noqa: S608
-    tail = (f" ON CONFLICT ({', '.join(qn(c) for c in conflict)}) DO UPDATE SET "
-            + ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in update))
-    one = "(" + ", ".join(["%s"] * per_row) + ")"
-    with connection.cursor() as cursor:
-        for i in range(0, len(rows), batch):
-            chunk = rows[i:i + batch]
-            params = [v for r in chunk for v in r]
-            cursor.execute(head + ", ".join([one] * len(chunk)) + tail, params)
-    return len(rows)
+CHANGE_FIELDS = ("school_id", "benchmark_area", "benchmark_la_code", "benchmark_phase", "measure_id", "year",
+                 "old_value", "old_marker", "new_value", "new_marker", "old_source_id", "source_id", "changed_at",
+                 "trust_uid")
 
 
-class NotImportedKind(Kind):
-    """DfE downloads that look like performance files but are not imported: refused with the reason."""
-
-    code = "not_imported"
-    label = "DfE files the portal does not import (destinations, MAT performance, school information)"
-    order = 999
-    selectable = False  # recognised only to explain the refusal; not offered in the upload form
-
-    def score(self, table):
-        return 90 if profiles._not_imported(table.header) and profiles.guess_kind(table.header) is None else 0
-
-    def validate(self, ctx):
-        what, why, column = profiles._not_imported(ctx.table.header) or ("this", "not a kind it imports", "header")
-        raise ImportProblem(f"this is a {what} file, which the portal does not import: {why}", file=ctx.file_name,
-                            row=1, column=column, expected="one of: " + ", ".join(profiles.KIND_LABELS.values()))
-
-    def write(self, ctx, plan):  # pragma: no cover - validate always refuses
-        return 0
-
-    def expected_text(self):
-        # Only explains refusals; it is not a kind a user should send.
-        return ""
+def _change_rows(payload, record_id, now):
+    """ValueChange rows of the figures a newer file replaced: schools' first, then LA and England ones."""
+    for c in payload["value_changes"]:
+        yield (c[0], "", "", "", c[1], c[2], c[3], c[4], c[5], c[6], c[7], record_id, now, None)
+    for c in payload["benchmark_changes"]:
+        yield (None, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], record_id, now, None)
 
 
 for _code in profiles.KINDS:
     register_kind(PerformanceKind(_code))
-register_kind(NotImportedKind())

@@ -2,7 +2,7 @@
 
 Pure functions, no database: `recognise(header, file_name, kind=None, year=None)` tells which kind,
 year and profile a header belongs to (or raises `ProfileError` naming what was expected), and
-`parse_cell(text, unit)` turns one published cell into a number or a marker.
+cells.py's `parse_cell(text, unit)` turns one published cell into a number or a marker.
 
 Columns are mapped by name, never by position: the DfE adds, renames and drops columns between
 years (KS2 has 290 columns in 2016/17, 326 in 2017/18, 318 in 2018/19). The year of a KS2 or KS4
@@ -19,63 +19,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..years import academic_year_of, year_label
-
-# --- Markers -------------------------------------------------------------------------------------
-
-# Performance-table markers (DfE abbreviations workbook) and Explore Education Statistics symbols.
-# Stored as "no value" with the marker: a marker is never zero and never rated.
-DFE_MARKERS = ("SUPP", "NE", "NP", "NA", "NEW", "LOWCOV", "SP")
-EES_MARKERS = ("c", "x", "z", "low", "u", ":")
-OFSTED_MARKERS = ("NULL",)
-BLANK = "BLANK"
-KNOWN_MARKERS = DFE_MARKERS + EES_MARKERS + OFSTED_MARKERS
-
-# Case-insensitive lookup for the DfE markers ("Supp" has been seen in hand-edited files);
-# EES symbols are lower-case and kept as written.
-_MARKER_LOOKUP = {m.upper(): m for m in DFE_MARKERS + OFSTED_MARKERS}
-_MARKER_LOOKUP.update({m: m for m in EES_MARKERS})
-
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-
-
-class CellError(ValueError):
-    """A cell that is neither a number nor a known marker, or out of range. `expected` says what fits."""
-
-    def __init__(self, message, expected):
-        super().__init__(message)
-        self.expected = expected
-
-
-def parse_cell(text, unit="score"):
-    """'45.50%' -> (45.5, ''), '52%' -> (52.0, ''), 'SUPP' -> (None, 'SUPP'), '' -> (None, 'BLANK').
-
-    Raises CellError for text that is neither, and for a percentage outside 0-100.
-    """
-    raw = text.strip() if text else ""
-    if not raw:
-        return None, BLANK
-    marker = _MARKER_LOOKUP.get(raw) or _MARKER_LOOKUP.get(raw.upper())
-    if marker:
-        return None, marker
-    percent_sign = raw.endswith("%")
-    number = raw[:-1].strip() if percent_sign else raw
-    if not _NUMBER.match(number):
-        raise CellError(
-            f"'{_clip(raw)}' is neither a number nor a known marker",
-            "a number (45.5, 45.50% or 52%) or a marker: " + ", ".join(KNOWN_MARKERS) + " or blank",
-        )
-    value = float(number)
-    if unit == "percent" or percent_sign:
-        if value > 100:
-            raise CellError(f"percentage {_clip(raw)} is over 100", "a percentage from 0 to 100")
-        if value < 0:
-            raise CellError(f"percentage {_clip(raw)} is below 0", "a percentage from 0 to 100")
-    return value, ""
-
-
-def _clip(text, n=40):
-    return text if len(text) <= n else text[: n - 1] + "…"
-
 
 # --- Profiles ------------------------------------------------------------------------------------
 
@@ -157,11 +100,6 @@ KIND_SIGNS = {
     "ks4_destinations": ("OVERALL_DESTPER", "EDUCATIONPER", "APPRENPER", "EMPLOYMENTPER", "NOT_SUSTAINEDPER",
                          "OVERALL_DEST", "COHORT"),
 }
-
-# DfE downloads the portal recognises but does not import, with the reason given to the user.
-# (Empty since KS4 destinations, MAT KS4 performance and school information are imported: the first
-# as the kind ks4_destinations here, the other two by schools/imports/extras.py.)
-NOT_IMPORTED = {}
 
 KS2_MEASURES_ALL = (
     MeasureColumn("ks2_rwm_exp", ("PTRWM_EXP",)),
@@ -410,14 +348,6 @@ def _expected_kinds():
     return "; ".join(f"{KIND_LABELS[k]} ({', '.join(KIND_SIGNS[k][:3])})" for k in KINDS)
 
 
-def _not_imported(header):
-    columns = set(header)
-    for what, (signs, why) in NOT_IMPORTED.items():
-        if sum(1 for c in signs if c in columns) >= 2:
-            return what, why, next(c for c in signs if c in columns)
-    return None
-
-
 def variant_from_name(file_name):
     name = (file_name or "").lower()
     return "provisional" if "provisional" in name else "final"
@@ -445,27 +375,21 @@ def recognise(header, file_name="", kind=None, year=None):
             )
     else:
         if guessed is None:
-            other = _not_imported(header)
-            if other:
-                raise ProfileError(f"this is a {other[0]} file, which the portal does not import: {other[1]}",
-                                   _expected_kinds(), column=other[2])
             raise ProfileError("the kind of file cannot be recognised from its columns", _expected_kinds(),
                                column="header")
         kind = guessed
-        other = _not_imported(header)
-        if other and score_kinds(header)[kind] < 2:
-            raise ProfileError(f"this is a {other[0]} file, which the portal does not import: {other[1]}",
-                               _expected_kinds(), column=other[2])
 
     header_year = year_from_header(kind, header)
     name_year = year_from_name(file_name)
     year_source = "chosen"
     if kind == "ofsted":
         day = date_from_name(file_name)
-        if year is None and day:
+        if day and (year is None or int(year) == academic_year_of(day)):
             year, year_source = academic_year_of(day), "file date"
     elif year is not None:
         year = int(year)
+        # A chosen year the header or the name also gives is reported as read from them.
+        year_source = "header" if header_year == year else "file name" if name_year == year else "chosen"
         if header_year is not None and header_year != year:
             raise ProfileError(
                 f"the header is that of {year_label(header_year)} "

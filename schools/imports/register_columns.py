@@ -11,6 +11,7 @@ import re
 
 from django.utils import timezone
 
+from pep_portal import bulk
 from schools.models import ACADEMY_CATEGORIES, ImportRecord, SchoolLink, Trust, TrustLink
 
 LINK = re.compile(r"^\s*(\d{1,9})\s*[-:]?\s+(.+?)\s*$")  # "115961 Predecessor" (or "115961 - Predecessor")
@@ -64,8 +65,7 @@ def plan_links(links):
 
 def write_links(new_links):
     # Insert only: a date the links file gave (LinkEstablishedDate) is never blanked by a register file.
-    SchoolLink.objects.bulk_create([SchoolLink(urn=u, linked_urn=lu, link_type=lt) for u, lu, lt in new_links],
-                                   batch_size=1000, ignore_conflicts=True)
+    bulk.upsert(SchoolLink, ("urn", "linked_urn", "link_type"), new_links, unique=["urn", "linked_urn", "link_type"])
     return len(new_links)
 
 
@@ -137,14 +137,15 @@ def plan_trusts(plan, trusts):
 def write_trusts(payload, school_ids):
     if not payload:
         return 0
-    Trust.objects.bulk_create([Trust(uid=uid, **values) for uid, values in payload["create"].items()],
-                              ignore_conflicts=True)
+    fields = ("name", "type", "companies_house_number", "status")
+    bulk.upsert(Trust, ("uid", *fields), [(uid, *(values.get(f, "") for f in fields))
+                                          for uid, values in payload["create"].items()], unique=["uid"])
     trust_ids = dict(Trust.objects.filter(uid__in=set(payload["link"].values())).values_list("uid", "id"))
     today = timezone.localdate()
     closing = [school_ids[urn] for urn in payload["close"]]
     for i in range(0, len(closing), 500):
         TrustLink.objects.filter(from_register=True, left_on=None, school_id__in=closing[i:i + 500]).update(
             left_on=today)
-    TrustLink.objects.bulk_create([TrustLink(trust_id=trust_ids[uid], school_id=school_ids[urn], from_register=True)
-                                   for urn, uid in payload["link"].items()], batch_size=1000)
+    bulk.insert(TrustLink, ("trust_id", "school_id", "joined_on", "from_register"),
+                [(trust_ids[uid], school_ids[urn], None, True) for urn, uid in payload["link"].items()])
     return len(payload["link"]) + len(payload["close"])

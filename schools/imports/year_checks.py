@@ -12,7 +12,7 @@ Two checks on a performance file, both before anything is written:
 """
 
 from ..years import year_label
-from .profiles import CellError, parse_cell
+from .cells import CellError, parse_cell
 from .reading import ImportProblem
 
 PREV_SUFFIX = "_prev"

@@ -74,24 +74,43 @@ def test_two_confirm_posts_at_the_same_moment_write_once(personas, monkeypatch):
 def child_env():
     db = connection.settings_dict
     return {**os.environ, "DATABASE_URL": f"postgres://{db['USER'] or ''}@{db['HOST'] or '127.0.0.1'}:"
-                                          f"{db['PORT'] or 5432}/{db['NAME']}", "PEP_IMPORT_TEST_PAUSE": "60"}
+                                          f"{db['PORT'] or 5432}/{db['NAME']}"}
 
 
-def test_a_process_killed_mid_confirm_leaves_nothing_written_and_the_import_can_run_again(personas, settings):
+# The child's kind writes, then says so in a file and waits inside the write transaction to be killed.
+CHILD = """
+import pathlib, time
+import django
+django.setup()
+from django.conf import settings
+settings.MEDIA_ROOT = {media!r}
+from schools.imports import pipeline
+from schools.models import ImportRecord
+kind = pipeline.get_kind("gias_establishments")
+write = kind.write
+def write_then_wait(ctx, plan):
+    written = write(ctx, plan)
+    pathlib.Path({flag!r}).touch()
+    time.sleep(60)
+    return written
+kind.write = write_then_wait
+pipeline.confirm(ImportRecord.objects.get(pk={pk}))
+"""
+
+
+def test_a_process_killed_mid_confirm_leaves_nothing_written_and_the_import_can_run_again(personas, settings,
+                                                                                          tmp_path):
     record = previewed(*ROWS)
-    code = ("import django; django.setup(); from django.conf import settings; "
-            f"settings.MEDIA_ROOT = {str(settings.MEDIA_ROOT)!r}; "
-            "from schools.imports import pipeline; from schools.models import ImportRecord; "
-            f"pipeline.confirm(ImportRecord.objects.get(pk={record.pk}))")
+    flag = tmp_path / "written"
+    code = CHILD.format(media=str(settings.MEDIA_ROOT), flag=str(flag), pk=record.pk)
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=child_env(), start_new_session=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 60
-        while ImportRecord.objects.get(pk=record.pk).progress < 85:
+        while not flag.exists():
             assert proc.poll() is None, proc.stdout.read()
             assert time.monotonic() < deadline, "the confirm never reached its write"
             time.sleep(0.1)
-        time.sleep(0.5)  # inside the write transaction, paused
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(10)

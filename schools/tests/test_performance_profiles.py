@@ -5,8 +5,9 @@ import io
 
 import pytest
 
-from schools.imports import performance, profiles
-from schools.imports.profiles import ProfileError, parse_cell
+from schools.imports import parsing, profiles
+from schools.imports.cells import CellError, parse_cell
+from schools.imports.profiles import ProfileError
 from schools.tests.perf_support import PERFORMANCE
 
 # file -> (kind, year, profile name, where the year came from, school rows, summary rows)
@@ -30,13 +31,11 @@ REAL_FILES = {
 }
 REAL_FILES["EXTRACT_851_portsmouth_dfe_ptables_ks4-pupdest.csv"] = (
     "ks4_destinations", 2017, "ks4_destinations_2017", "header", 12, 1)
-# Real files imported by kinds outside the profiles (schools/imports/extras.py): file -> (kind, year).
+# Real files imported by kinds outside the profiles (schools/imports/mat_and_school_info.py): file -> (kind, year).
 OTHER_KINDS = {
     "dfe_ptables_2024-25_england_ks4-mats-performance_EXTRACT_4rows.csv": ("ks4_mats", 2024),
     "dfe_ptables_815_northyorks_spine_school_information.csv": ("school_information", None),
 }
-# Every real file is imported now; kept for the refusal machinery (profiles.NOT_IMPORTED is empty).
-NOT_IMPORTED = {}
 
 
 def read(name):
@@ -47,11 +46,11 @@ def read(name):
 
 def parse(name, **kwargs):
     header, rows = read(name)
-    return performance.parse_file_rows(header, rows, list(range(2, len(rows) + 2)), name, **kwargs)
+    return parsing.parse_file_rows(header, rows, list(range(2, len(rows) + 2)), name, **kwargs)
 
 
 def test_it_knows_every_real_performance_file():
-    assert set(REAL_FILES) | set(OTHER_KINDS) | set(NOT_IMPORTED) == {p.name for p in PERFORMANCE.glob("*.csv")}
+    assert set(REAL_FILES) | set(OTHER_KINDS) == {p.name for p in PERFORMANCE.glob("*.csv")}
 
 
 @pytest.mark.parametrize("name", sorted(REAL_FILES))
@@ -111,7 +110,7 @@ def test_it_reads_numbers_percent_strings_and_every_marker(text, unit, expected)
     ("SUPPRESSED", "score", "neither a number nor a known marker"),
 ])
 def test_it_refuses_cells_that_are_neither_number_nor_marker(text, unit, words):
-    with pytest.raises(profiles.CellError) as exc:
+    with pytest.raises(CellError) as exc:
         parse_cell(text, unit)
     assert words in str(exc.value)
     assert exc.value.expected
@@ -138,8 +137,8 @@ def test_it_maps_columns_by_name_not_position():
     # Reverse the column order: the same figures must come out.
     flipped_header = list(reversed(header))
     flipped_rows = [list(reversed(r + [""] * (len(header) - len(r)))) for r in rows]
-    a = performance.parse_file_rows(header, rows, list(range(2, len(rows) + 2)), "x_2018-19_ks2.csv")
-    b = performance.parse_file_rows(flipped_header, flipped_rows, list(range(2, len(rows) + 2)), "x_2018-19_ks2.csv")
+    a = parsing.parse_file_rows(header, rows, list(range(2, len(rows) + 2)), "x_2018-19_ks2.csv")
+    b = parsing.parse_file_rows(flipped_header, flipped_rows, list(range(2, len(rows) + 2)), "x_2018-19_ks2.csv")
     assert a.schools[145543].values == b.schools[145543].values
     assert a.schools[145543].values["ks2_rwm_exp"] == (78.0, "")
 

@@ -393,6 +393,6 @@ def test_several_problems_are_all_listed_and_counted(loaded):
     [("7768726.0", "07768726"), ("07768726", "07768726"), ("SC123456", "SC123456"), ("", ""), ("NULL", "")],
 )
 def test_it_keeps_companies_house_numbers_as_companies_house_writes_them(raw, expected):
-    from schools.imports.gias import companies_house_number
+    from schools.imports.gias_groups import companies_house_number
 
     assert companies_house_number(raw) == expected

@@ -227,11 +227,9 @@ def test_an_admin_can_cancel_a_previewed_import(client_for):
     assert record.status == "cancelled" and not School.objects.exists()
 
 
-def test_a_large_file_runs_in_the_background_with_progress(client_for, monkeypatch,
+def test_a_large_file_runs_in_the_background_with_progress(client_for, settings,
                                                              django_capture_on_commit_callbacks):
-    from schools import import_views
-
-    monkeypatch.setattr(import_views, "BACKGROUND_ROWS", 1)
+    settings.IMPORT_BACKGROUND_ROWS = 1
     admin = client_for("admin")
     upload(admin, GOOD)
     record = ImportRecord.objects.get()

@@ -2,12 +2,9 @@
 filter's choices and the register write's value adaptation behave as before."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 
-from schools.imports.gias import DEFAULTS
-from schools.imports.pipeline import fast_upsert
 from schools.models import Governance, ImportRecord, LocalAuthority, School, Trust, TrustLink
 
 pytestmark = pytest.mark.django_db
@@ -63,21 +60,6 @@ def test_it_lists_only_trusts_with_a_current_school_in_the_partnership(client):
     assert sorted(s.urn for s in listed) == [700001, 700002]
 
 
-def test_it_writes_dates_and_decimals_the_same_when_many_rows_share_them():
-    la = LocalAuthority.objects.create(code="899", name="Northbridge")
-    now = datetime.datetime(2026, 3, 1, 12, 30, tzinfo=datetime.UTC)
-    for i in range(12):
-        school(la, 800000 + i)
-    rows = [{**DEFAULTS, "urn": 800000 + i, "la_id": la.id, "name": f"S{i}", "updated_at": now,
-             "ofsted_date": datetime.date(2024, 1, 1 + i % 3) if i % 4 else None,
-             "fsm_percent": Decimal("12.5") if i % 2 else Decimal(12)} for i in range(12)]
-    fast_upsert(School, rows, unique_fields=["urn"], update_fields=["name", "updated_at", "ofsted_date", "fsm_percent"])
-    saved = {s.urn: s for s in School.objects.all()}
-    for row in rows:
-        s = saved[row["urn"]]
-        assert (s.updated_at, s.ofsted_date, s.fsm_percent) == (now, row["ofsted_date"], row["fsm_percent"])
-
-
 def test_it_renders_a_long_select_exactly_as_django_does():
     from django import forms
 
@@ -90,63 +72,3 @@ def test_it_renders_a_long_select_exactly_as_django_does():
             "trust", value, {"id": "id_trust"})
         ours = LongSelect(choices=choices, attrs={"class": "govuk-select"}).render("trust", value, {"id": "id_trust"})
         assert ours == django_html.replace("\n", "").replace("  ", "")
-
-
-@pytest.fixture
-def copy_everything(monkeypatch):
-    """The PostgreSQL COPY path for every size of write (it starts at 2,000 rows)."""
-    from django.db import connection
-
-    from schools.imports import performance, pipeline
-
-    if connection.vendor != "postgresql":
-        pytest.skip("COPY is the PostgreSQL path; run with DATABASE_URL=postgres://...")
-    monkeypatch.setattr(pipeline, "COPY_MIN_ROWS", 1)
-    monkeypatch.setattr(performance, "COPY_MIN_ROWS", 1)
-
-
-def test_it_writes_awkward_text_nulls_and_dates_through_copy(copy_everything):
-    la = LocalAuthority.objects.create(code="899", name="Northbridge")
-    school(la, 800000, name="Old name")
-    now = datetime.datetime(2026, 3, 1, 12, 30, tzinfo=datetime.UTC)
-    names = ['St Mary\'s "Big", School', "Line\nbreak", "", "\\N", "Ünïcödé, ok"]
-    rows = [{**DEFAULTS, "urn": 800000 + i, "la_id": la.id, "name": name, "town": "", "updated_at": now,
-             "pupils": None if i % 2 else 10 * i, "fsm_percent": Decimal("12.5") if i else None,
-             "ofsted_date": datetime.date(2024, 1, 2) if i else None} for i, name in enumerate(names)]
-    fast_upsert(School, rows, unique_fields=["urn"],
-                update_fields=["name", "town", "updated_at", "pupils", "fsm_percent", "ofsted_date"])
-    saved = {s.urn: s for s in School.objects.all()}
-    for row in rows:
-        s = saved[row["urn"]]
-        assert (s.name, s.town, s.pupils, s.fsm_percent, s.ofsted_date, s.updated_at) == (
-            row["name"], "", row["pupils"], row["fsm_percent"], row["ofsted_date"], now)
-
-
-def test_it_writes_figures_through_copy_as_through_values(copy_everything):
-    from schools.imports.performance import _upsert
-    from schools.models import Measure, Value
-
-    la = LocalAuthority.objects.create(code="899", name="Northbridge")
-    a, b = school(la, 800001), school(la, 800002)
-    measure = Measure.objects.get(code="ks2_rwm_exp")
-    now = datetime.datetime(2026, 3, 1, 12, 30, tzinfo=datetime.UTC)
-    cols = ("school_id", "measure_id", "year", "value", "marker", "cohort", "source_id", "updated_at")
-    _upsert("schools_value", cols, ("school_id", "measure_id", "year"),
-            [(a.id, measure.id, 2023, 61.0, "", 30, None, now), (b.id, measure.id, 2023, None, "SUPP", None, None, now)])
-    _upsert("schools_value", cols, ("school_id", "measure_id", "year"),
-            [(a.id, measure.id, 2023, 64.5, "", 31, None, now)])  # a newer file: updated in place
-    got = {v.school_id: (v.value, v.marker, v.cohort) for v in Value.objects.filter(measure=measure, year=2023)}
-    assert got == {a.id: (64.5, "", 31), b.id: (None, "SUPP", None)}
-
-
-def test_it_loads_existing_rows_the_same_by_keys_or_whole_table(monkeypatch):
-    from schools.imports import pipeline
-
-    la = LocalAuthority.objects.create(code="899", name="Northbridge")
-    for i in range(6):
-        school(la, 800000 + i, pupils=100 + i)
-    keys = [800001, 800003, 800005, 999999]
-    by_chunks = pipeline.load_existing(School.objects.all(), "urn", ["pupils"], keys=keys, chunk=2)
-    monkeypatch.setattr(pipeline, "WHOLE_TABLE_KEYS", 1)
-    whole = pipeline.load_existing(School.objects.all(), "urn", ["pupils"], keys=keys)
-    assert whole == by_chunks == {800001: {"pupils": 101}, 800003: {"pupils": 103}, 800005: {"pupils": 105}}

@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+")
-        # ks4_mats (MAT KS4 performance) and school_information (spine) are kinds of schools/imports/extras.py.
+        # ks4_mats (MAT KS4 performance) and school_information (spine) are kinds of schools/imports/mat_and_school_info.py.
         parser.add_argument("--kind", choices=(*KINDS, "ks4_mats", "school_information"),
                             help="The kind of every file given")
         parser.add_argument("--year", type=int, help="Academic year by its start: 2018 = 2018/19")

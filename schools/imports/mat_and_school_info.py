@@ -22,9 +22,16 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from django.utils import timezone
+
+from pep_portal import bulk
+
 from ..years import year_label
-from .pipeline import ImportProblem, Kind, Plan, load_existing, register_kind
-from .profiles import CellError, parse_cell, year_from_name
+from .cells import CellError, parse_cell
+from .kinds import Kind, register_kind
+from .plan import Plan, load_existing
+from .profiles import year_from_name
+from .reading import ImportProblem
 
 _DIGITS = re.compile(r"^\d+$")
 
@@ -193,18 +200,21 @@ class TrustKs4Kind(Kind):
     def write(self, ctx, plan):
         from schools.models import TrustValue, ValueChange
 
+        from .performance import CHANGE_FIELDS
+
         record = ctx.record
         year = plan.payload["year"]
-        objs = [TrustValue(trust_uid=uid, trust_name=name, measure_id=mid, year=year, value=value, marker=marker,
-                           cohort=cohort, source=record)
-                for uid, name, mid, value, marker, cohort in plan.payload["rows"]]
-        TrustValue.objects.bulk_create(objs, update_conflicts=True, unique_fields=["trust_uid", "measure", "year"],
-                                       update_fields=["trust_name", "value", "marker", "cohort", "source",
-                                                      "updated_at"], batch_size=1000)
-        if record is not None and record.pk and plan.payload["changes"]:
-            ValueChange.objects.bulk_create([
-                ValueChange(trust_uid=uid, measure_id=mid, year=year, old_value=ov, old_marker=om, new_value=nv,
-                            new_marker=nm, old_source_id=osrc, source=record)
+        record_id = record.pk if record is not None else None
+        now = timezone.now()
+        bulk.upsert(TrustValue, ("trust_uid", "trust_name", "measure_id", "year", "value", "marker", "cohort",
+                                 "source_id", "updated_at"),
+                    [(uid, name, mid, year, value, marker, cohort, record_id, now)
+                     for uid, name, mid, value, marker, cohort in plan.payload["rows"]],
+                    unique=("trust_uid", "measure_id", "year"),
+                    update=("trust_name", "value", "marker", "cohort", "source_id", "updated_at"))
+        if record_id is not None and plan.payload["changes"]:
+            bulk.insert(ValueChange, CHANGE_FIELDS, [
+                (None, "", "", "", mid, year, ov, om, nv, nm, osrc, record_id, now, uid)
                 for uid, mid, ov, om, nv, nm, osrc in plan.payload["changes"]
             ])
         return plan.new + plan.changed
@@ -359,8 +369,6 @@ class SchoolInformationKind(Kind):
         return plan
 
     def write(self, ctx, plan):
-        from django.utils import timezone
-
         from schools.models import School
 
         # updated_at too: the register caches (register_cache.py) key on it.
