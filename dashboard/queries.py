@@ -101,7 +101,7 @@ def measure_charts(codes, labels, units, school_series=None, *, prefix="chart", 
         unit = units.get(code, "")
         figure = charts.line_chart(
             labels[code], x, [(name, [by_year.get(y) for y in years]) for name, by_year in series],
-            y_title="%" if unit == "percent" else "score",
+            y_title={"percent": "%", "rate": "per 100 pupils"}.get(unit, "score"),
         )
         out.append({
             "code": code,

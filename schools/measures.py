@@ -10,6 +10,11 @@ from dashboard.rating_basics import Catalogue, MeasureInfo, Polarity
 from .models import Measure
 
 
+def units():
+    """{measure code: unit}: how an import checks each measure's cells."""
+    return dict(Measure.objects.values_list("code", "unit"))
+
+
 def catalogue():
     """Every measure as the engine's Catalogue; the reasons label falls back to the short label."""
     rows = Measure.objects.values_list("code", "reasons_label", "short_label", "label", "polarity", "unit", "kind")

@@ -273,6 +273,8 @@ class Measure(models.Model):
         COUNT = "count", "pupils"
         GRADE = "grade", "grade"
         YEARS = "years", "years"
+        # Per 100 pupils: suspensions can pass 100 (a pupil may be suspended more than once).
+        RATE = "rate", "per 100 pupils"
 
     class Polarity(models.TextChoices):
         HIGHER = "higher", "Higher is better"

@@ -128,7 +128,7 @@ def _measure(measure, by_year, years, bench, sources, la_name):
 
 
 ZERO_WORDS = "0 (by definition)"
-Y_TITLES = {"percent": "%", "score": "score", "count": "pupils"}
+Y_TITLES = {"percent": "%", "score": "score", "count": "pupils", "rate": "per 100 pupils"}
 
 
 def _cell(row, unit, missing="No figure"):

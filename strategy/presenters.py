@@ -171,7 +171,7 @@ def chart_figure(target, result, unit, comparator):
     if any(row["comparator"] is not None for row in result.rows):
         label = "England" if comparator == "England" else "Statistical neighbours (mean)"
         series.append((label, [row["comparator"] for row in result.rows]))
-    y_title = {"percent": "%", "count": "number"}.get(unit, "score")
+    y_title = {"percent": "%", "count": "number", "rate": "per 100 pupils"}.get(unit, "score")
     chart = line_chart(target.title, years, series, y_title=y_title, x_title="")
     # The target's heading names the chart; a title and an x-axis title repeated inside it get cut off
     # or collide with the legend on narrow screens.

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from pep_portal import bulk
 
+from .. import measures as measures_catalogue
 from ..years import year_label
 from .cells import CellError, parse_cell
 from .kinds import Kind, register_kind
@@ -49,12 +50,13 @@ def _shown(value, marker):
 
 
 # ------------------------------------------------------------------------------ MAT KS4 performance
-# measure code -> (column, unit). Progress 8 is "NA" in 2024/25 and 2025/26 files: kept as the marker.
+# (measure code, column); units come from the measure catalogue. Progress 8 is "NA" in 2024/25 and
+# 2025/26 files: kept as the marker.
 MAT_MEASURES = (
-    ("ks4_att8", "ATT8SCR_WGTAVG", "score"),
-    ("ks4_p8", "P8MEA_WGTAVG", "score"),
-    ("ks4_basics_95", "PTL2BASICS_95_WGTAVG", "percent"),
-    ("ks4_ebacc_aps", "EBACCAPS_WGTAVG", "score"),
+    ("ks4_att8", "ATT8SCR_WGTAVG"),
+    ("ks4_p8", "P8MEA_WGTAVG"),
+    ("ks4_basics_95", "PTL2BASICS_95_WGTAVG"),
+    ("ks4_ebacc_aps", "EBACCAPS_WGTAVG"),
 )
 MAT_COHORT = "TPUP_MATPTINC"  # pupils at the end of KS4 in the trust's schools counted in the figures
 
@@ -87,13 +89,14 @@ class TrustKs4Kind(Kind):
 
         table = ctx.table
         plan = Plan()
-        if not any(table.has(col) for _, col, _ in MAT_MEASURES):
+        if not any(table.has(col) for _, col in MAT_MEASURES):
             raise ImportProblem("none of the trust measure columns is in the file", file=ctx.file_name, row=1,
                                 column=MAT_MEASURES[0][1],
-                                expected="at least one of " + ", ".join(c for _, c, _ in MAT_MEASURES))
+                                expected="at least one of " + ", ".join(c for _, c in MAT_MEASURES))
         uid_i, period_i, name_i, cohort_i = (table.col("TRUST_UID"), table.col("TIME_PERIOD"),
                                              table.col("TRUST_NAME"), table.col(MAT_COHORT))
-        measures = [(code, col, unit, table.col(col)) for code, col, unit in MAT_MEASURES if table.has(col)]
+        units = measures_catalogue.units()
+        measures = [(code, col, units[code], table.col(col)) for code, col in MAT_MEASURES if table.has(col)]
         width = len(table.header)
         trusts, first_row = {}, {}
         for number, row in ctx.iter_rows():

@@ -5,6 +5,7 @@ figures.py. Bad cells are collected as problems, never raised."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..years import year_label
 from . import profiles
@@ -23,7 +24,7 @@ def parse_table(header, numbered_rows, recognised):
         located = locate(m, present)
         if located:
             positions = [cols.pos(c) for c in located]
-            measures.append((m.code, m.unit, positions, bool(m.sum_of), " + ".join(located)))
+            measures.append((m.code, recognised.unit(m.code), positions, bool(m.sum_of), " + ".join(located)))
             parsed.columns_used[m.code] = " + ".join(located)
     cohort_pos = cols.pos(profile.cohort_column) if profile.cohort_column else None
     width = len(header)
@@ -143,7 +144,8 @@ def _row_ees(parsed, state, number, row):
         parsed.skipped += 1  # regional and other levels are not comparators the portal uses
 
 
-def parse_file_rows(header, rows, row_numbers, file_name="", kind=None, year=None):
-    """Recognise and parse in one go (tests and the demo). Raises ProfileError when nothing fits."""
-    recognised = profiles.recognise(header, file_name, kind=kind, year=year)
+def parse_file_rows(header, rows, row_numbers, file_name="", kind=None, year=None, *, units):
+    """Recognise and parse in one go (tests and the demo), with the catalogue's {code: unit}. Raises ProfileError
+    when nothing fits."""
+    recognised = replace(profiles.recognise(header, file_name, kind=kind, year=year), units=units)
     return parse_table(header, zip(row_numbers, rows, strict=True), recognised)

@@ -12,10 +12,13 @@ Two layers:
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.utils import timezone
 
 from pep_portal import bulk
 
+from .. import measures
 from . import profiles, year_checks
 from .kinds import Kind, register_kind
 from .parsing import parse_table
@@ -55,7 +58,8 @@ class PerformanceKind(Kind):
 
     def recognise_profile(self, table, year):
         try:
-            return profiles.recognise(table.header, table.file_name, kind=self.code, year=year)
+            recognised = profiles.recognise(table.header, table.file_name, kind=self.code, year=year)
+            return replace(recognised, units=measures.units())
         except ProfileError as exc:
             raise ImportProblem(str(exc), file=table.file_name, row=1, column=exc.column,
                                 expected=exc.expected) from None

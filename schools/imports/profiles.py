@@ -29,7 +29,6 @@ class MeasureColumn:
 
     code: str
     columns: tuple  # alternatives, first present wins: ("PPERSABS10", "PPERSABS15")
-    unit: str = "percent"
     sum_of: tuple = ()  # all must be present; the figure is their sum
 
     def locate(self, index):
@@ -104,18 +103,18 @@ KIND_SIGNS = {
 KS2_MEASURES_ALL = (
     MeasureColumn("ks2_rwm_exp", ("PTRWM_EXP",)),
     MeasureColumn("ks2_rwm_high", ("PTRWM_HIGH",)),
-    MeasureColumn("ks2_read_prog", ("READPROG",), unit="score"),
-    MeasureColumn("ks2_writ_prog", ("WRITPROG",), unit="score"),
-    MeasureColumn("ks2_mat_prog", ("MATPROG",), unit="score"),
+    MeasureColumn("ks2_read_prog", ("READPROG",)),
+    MeasureColumn("ks2_writ_prog", ("WRITPROG",)),
+    MeasureColumn("ks2_mat_prog", ("MATPROG",)),
     MeasureColumn("ks2_dis_rwm_exp", ("PTRWM_EXP_FSM6CLA1A",)),
 )
 KS2_PROGRESS = ("ks2_read_prog", "ks2_writ_prog", "ks2_mat_prog")
 
 KS4_MEASURES_ALL = (
-    MeasureColumn("ks4_att8", ("ATT8SCR",), unit="score"),
-    MeasureColumn("ks4_p8", ("P8MEA",), unit="score"),
+    MeasureColumn("ks4_att8", ("ATT8SCR",)),
+    MeasureColumn("ks4_p8", ("P8MEA",)),
     MeasureColumn("ks4_basics_95", ("PTL2BASICS_95",)),
-    MeasureColumn("ks4_ebacc_aps", ("EBACCAPS",), unit="score"),
+    MeasureColumn("ks4_ebacc_aps", ("EBACCAPS",)),
 )
 
 # No KS2 or KS4 performance tables for the pandemic years (assessments and exams cancelled).
@@ -207,7 +206,7 @@ def profile_for(kind, year, *, variant="final", header=()):
             kind="census", name=f"census_{year}", label=f"School census January {year + 1}", year=year, layout="census",
             key_columns=("URN", "LA", "ESTAB", "NOR"),
             measures=(
-                MeasureColumn("pupils", ("NOR",), unit="count"),
+                MeasureColumn("pupils", ("NOR",)),
                 MeasureColumn("fsm_percent", ("PNUMFSMEVER",)),
                 MeasureColumn("sen_percent", (), sum_of=("PSENELSE", "PSENELK")),
                 MeasureColumn("eal_percent", ("PNUMEAL",)),
@@ -219,8 +218,8 @@ def profile_for(kind, year, *, variant="final", header=()):
             year=year, layout="ees", key_columns=("school_urn", "time_period"),
             measures=(
                 # Rates per 100 pupils: a school that suspends some pupils many times can pass 100.
-                MeasureColumn("suspension_rate", ("susp_rate",), unit="rate"),
-                MeasureColumn("perm_exclusion_rate", ("perm_excl_rate",), unit="rate"),
+                MeasureColumn("suspension_rate", ("susp_rate",)),
+                MeasureColumn("perm_exclusion_rate", ("perm_excl_rate",)),
             ),
             cohort_column="headcount",
         )
@@ -229,7 +228,7 @@ def profile_for(kind, year, *, variant="final", header=()):
 
 # Report-card areas (inspections from November 2025): text grades, kept apart from the old 1-4 grades.
 OFSTED_REPORT_CARD = tuple(
-    MeasureColumn(code, (column,), unit="grade")
+    MeasureColumn(code, (column,))
     for code, column in (
         ("ofsted_rc_safeguarding", "Safeguarding standards"),
         ("ofsted_rc_inclusion", "Inclusion"),
@@ -281,6 +280,16 @@ class Recognised:
     profile: Profile
     year_source: str  # "header", "file name", "chosen", "column time_period", "file date"
     warnings: tuple = ()
+    # {measure code: unit} from the measure catalogue, set where the database is at hand: the unit
+    # decides how a cell is checked (a percentage must lie within 0-100, a rate per 100 pupils need not).
+    units: dict = field(default_factory=dict, compare=False)
+
+    def unit(self, code):
+        try:
+            return self.units[code]
+        except KeyError:
+            raise ProfileError(f"the measure {code} is not in the measure catalogue",
+                               "a measure the portal's catalogue lists (Measures in the admin)") from None
 
 
 _NAME_YEAR = re.compile(r"(?<!\d)(20\d\d)[-_ ]?(?:20)?(\d\d)(?!\d)")

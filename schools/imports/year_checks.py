@@ -22,15 +22,15 @@ TOLERANCE = 0.051  # published to one decimal place at least
 EXAMPLES = 5
 
 
-def prev_columns(header, profile):
+def prev_columns(header, recognised):
     """{measure code: (prev column name, position)} for the measures whose `_PREV` column is in the file."""
     found = {}
     lowered = {h.strip().lower(): (h.strip(), i) for i, h in enumerate(header)}
-    for m in profile.measures:
+    for m in recognised.profile.measures:
         for column in m.columns:
             hit = lowered.get(column.lower() + PREV_SUFFIX)
             if hit:
-                found[m.code] = (hit[0], hit[1], m.unit)
+                found[m.code] = (hit[0], hit[1], recognised.unit(m.code))
                 break
     return found
 
@@ -58,7 +58,7 @@ def check_prev_columns(ctx, recognised, parsed, register, measure_ids):
     year = parsed.year
     if year is None:
         return
-    for code, (column, position, unit) in prev_columns(ctx.table.header, recognised.profile).items():
+    for code, (column, position, unit) in prev_columns(ctx.table.header, recognised).items():
         if code not in measure_ids:
             continue
         prev = {register[u]: v for u, v in _prev_figures(ctx.table, parsed.schools, position, unit).items()

@@ -1,5 +1,6 @@
 """One measure catalogue: the Measure table, edited in the Django admin, is what ratings and strategy
-targets read. An admin's polarity edit shows in both at once; nothing keeps a copy of its own."""
+targets read, and imports check cells by its units. An admin's edit shows in all three at once;
+nothing keeps a copy of its own."""
 
 import pytest
 from django.urls import reverse
@@ -82,3 +83,31 @@ def test_the_engine_tests_rate_with_the_seeded_catalogue():
         assert seeded.info(info.code) == info
     with pytest.raises(UnknownMeasure):
         seeded.info("ks2_made_up")
+
+
+def test_an_admins_unit_edit_changes_how_an_import_checks_the_cells(client_for, settings, tmp_path):
+    """A percentage over 100 is refused; once an admin says the measure is a score, the same file imports."""
+    from schools import demo_performance as dp
+    from schools.models import ImportRecord, LocalAuthority, School, Value
+    from schools.tests.perf_support import import_bytes
+    from schools.tests.test_performance_malformed import set_cell
+
+    settings.PARTNERSHIP_LA_CODES = ["899"]
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    la = LocalAuthority.objects.create(code="899", name="Northbridge")
+    school = School.objects.create(urn=100001, la=la, name="School 100001", phase="primary", pupils=420,
+                                   governance="academy", establishment_number="1001")
+    demo = dp.DemoSchool(urn=school.urn, la_code="899", la_name="Northbridge", estab="1001", name=school.name,
+                         phase="primary", pupils=420, governance="academy")
+    path = tmp_path / "dfe_ptables_2022-23_899_ks2.csv"
+    dp.write_ks2([demo], 2022, path, dp._Gen(1))
+    data, row = set_cell(path.read_bytes(), school.urn, "PTRWM_EXP", "101")
+
+    refused = import_bytes(data, path.name)
+    assert refused.status == ImportRecord.Status.REFUSED
+    assert "percentage 101 is over 100" in refused.message
+
+    edit_in_admin(client_for("admin"), "ks2_rwm_exp", unit="score")
+    record = import_bytes(data, path.name)
+    assert record.status == ImportRecord.Status.DONE, record.message
+    assert Value.objects.get(school=school, measure__code="ks2_rwm_exp", year=2022).value == 101

@@ -5,10 +5,14 @@ import io
 
 import pytest
 
+from schools import measures
 from schools.imports import parsing, profiles
 from schools.imports.cells import CellError, parse_cell
 from schools.imports.profiles import ProfileError
 from schools.tests.perf_support import PERFORMANCE
+
+# The parser is given each measure's unit from the measure catalogue (it never reads the database itself).
+pytestmark = pytest.mark.django_db
 
 # file -> (kind, year, profile name, where the year came from, school rows, summary rows)
 REAL_FILES = {
@@ -46,7 +50,7 @@ def read(name):
 
 def parse(name, **kwargs):
     header, rows = read(name)
-    return parsing.parse_file_rows(header, rows, list(range(2, len(rows) + 2)), name, **kwargs)
+    return parsing.parse_file_rows(header, rows, list(range(2, len(rows) + 2)), name, units=measures.units(), **kwargs)
 
 
 def test_it_knows_every_real_performance_file():
@@ -137,8 +141,8 @@ def test_it_maps_columns_by_name_not_position():
     # Reverse the column order: the same figures must come out.
     flipped_header = list(reversed(header))
     flipped_rows = [list(reversed(r + [""] * (len(header) - len(r)))) for r in rows]
-    a = parsing.parse_file_rows(header, rows, list(range(2, len(rows) + 2)), "x_2018-19_ks2.csv")
-    b = parsing.parse_file_rows(flipped_header, flipped_rows, list(range(2, len(rows) + 2)), "x_2018-19_ks2.csv")
+    a = parsing.parse_file_rows(header, rows, list(range(2, len(rows) + 2)), "x_2018-19_ks2.csv", units=measures.units())
+    b = parsing.parse_file_rows(flipped_header, flipped_rows, list(range(2, len(rows) + 2)), "x_2018-19_ks2.csv", units=measures.units())
     assert a.schools[145543].values == b.schools[145543].values
     assert a.schools[145543].values["ks2_rwm_exp"] == (78.0, "")
 
