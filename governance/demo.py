@@ -7,13 +7,13 @@ has meetings gets no new ones, so a second run changes nothing.
 """
 
 import datetime
-import os
 
 from django.contrib.auth.models import Group as RoleGroup
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from pep_portal import demo_personas
 from pep_portal.roles import Role
 
 from .models import (
@@ -32,8 +32,6 @@ from .models import (
 )
 
 DEMO_DOMAIN = "demo.example.org"
-CHAIR_PASSWORD_ENV = "DEMO_CHAIR_PASSWORD"  # noqa: S105 - the variable name, not a secret
-DEFAULT_CHAIR_PASSWORD = "demo-chair-password-2026"  # noqa: S105 - demo accounts only, printed by load_demo
 
 # slug, name, kind, parent slug, remit, chair (first, last, job), topics for agenda items
 GROUPS = [
@@ -314,7 +312,7 @@ def _make_meetings(group, index, chair, topics, today, with_exempt):
 
 @transaction.atomic
 def load(stdout):
-    password = os.environ.get(CHAIR_PASSWORD_ENV, DEFAULT_CHAIR_PASSWORD)
+    password = demo_personas.chair_password()
     today = timezone.localdate()
     by_slug = {}
     new_users = 0

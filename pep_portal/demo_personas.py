@@ -20,6 +20,16 @@ def _password(source):
     return os.environ.get(*source)
 
 
+def admin_password():
+    """The demo admin's and demo staff's password (DEMO_ADMIN_PASSWORD, or the printed default)."""
+    return _password(ADMIN_PASSWORD)
+
+
+def chair_password():
+    """The demo subgroup chairs' password (DEMO_CHAIR_PASSWORD, or the printed default)."""
+    return _password(CHAIR_PASSWORD)
+
+
 def ensure_trust_leader():
     """A demo trust leader for the trust with the most open schools in the partnership (idempotent)."""
     from allauth.account.models import EmailAddress

@@ -4,7 +4,6 @@ offers of support and a peer-review round in a cluster. Idempotent: a second cal
 """
 
 import datetime
-import os
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -13,6 +12,7 @@ from django.utils import timezone
 
 from dashboard.models import CurrentRun, PriorityOverride, SchoolRating
 from dashboard.overrides import set_best_fit
+from pep_portal import demo_personas
 from pep_portal.roles import Role
 from schools.models import Cluster
 
@@ -43,7 +43,7 @@ def _user(email, first, last, role):
         username=email, defaults={"email": email, "first_name": first, "last_name": last}
     )
     if created:
-        user.set_password(os.environ.get("DEMO_ADMIN_PASSWORD", "demo-admin-password-2026"))
+        user.set_password(demo_personas.admin_password())
         user.save()
         user.groups.add(*Group.objects.filter(name=role))
         EmailAddress.objects.get_or_create(user=user, email=email, defaults={"primary": True, "verified": True})

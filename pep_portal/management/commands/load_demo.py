@@ -1,10 +1,11 @@
 """Builds the demo partnership: a demo admin, then each app's demo data through its real pipeline."""
 
 import importlib
-import os
 
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand
+
+from pep_portal import demo_personas
 
 # Order matters: the register first, then performance data, ratings, support, governance, strategy,
 # news and the bulletin, events; the search index last, over everything public.
@@ -18,7 +19,7 @@ class Command(BaseCommand):
     help = "Create the demo partnership (idempotent): demo admin, register, data, ratings, governance, strategy."
 
     def handle(self, *args, **options):
-        password = os.environ.get("DEMO_ADMIN_PASSWORD", "demo-admin-password-2026")
+        password = demo_personas.admin_password()
         admin, created = User.objects.get_or_create(
             username=DEMO_ADMIN_EMAIL,
             defaults={"email": DEMO_ADMIN_EMAIL, "is_staff": True, "is_superuser": True, "first_name": "Demo",
@@ -32,15 +33,7 @@ class Command(BaseCommand):
 
             EmailAddress.objects.get_or_create(user=admin, email=DEMO_ADMIN_EMAIL, primary=True, verified=True)
         for step in DEMO_STEPS:
-            try:
-                module = importlib.import_module(step)
-            except ModuleNotFoundError as exc:
-                if exc.name == step:
-                    continue
-                raise
-            module.load(stdout=self.stdout)
-        from pep_portal import demo_personas
-
+            importlib.import_module(step).load(stdout=self.stdout)
         demo_personas.ensure_trust_leader()
         self.stdout.write(self.style.SUCCESS("Demo partnership ready."))
         for line in demo_personas.lines():
