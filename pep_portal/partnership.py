@@ -8,9 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.signals import setting_changed
 from django.db import transaction
-from django.dispatch import receiver
 
 CACHE_KEY = "pep:partnership:v1"
 SEEDED_FROM = ("PARTNERSHIP_NAME", "PARTNERSHIP_LA_CODES", "STATISTICAL_NEIGHBOUR_LA_CODES")
@@ -83,11 +81,3 @@ def forget_now_and_on_commit():
     forget()
     transaction.on_commit(forget)
 
-
-@receiver(setting_changed)
-def _seed_setting_changed(setting, **kwargs):
-    if setting in SEEDED_FROM:
-        try:
-            forget()
-        except Exception:  # noqa: BLE001 - a test without database access has no cache table
-            pass

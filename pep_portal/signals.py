@@ -2,10 +2,11 @@ from allauth.account.signals import user_logged_in
 from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
+from django.test.signals import setting_changed
 
 from .accounts import end_all_sessions
 from .models import Partnership
-from .partnership import forget_now_and_on_commit
+from .partnership import SEEDED_FROM, forget, forget_now_and_on_commit
 
 User = get_user_model()
 
@@ -51,3 +52,13 @@ def password_just_entered_counts_for_two_factor_setup(sender, request, user, **k
 @receiver([post_save, post_delete], sender=Partnership)
 def partnership_changed(sender, **kwargs):
     forget_now_and_on_commit()
+
+
+@receiver(setting_changed)
+def partnership_seed_setting_changed(setting, **kwargs):
+    """A changed PARTNERSHIP_* setting (tests override them) seeds the partnership afresh."""
+    if setting in SEEDED_FROM:
+        try:
+            forget()
+        except Exception:  # noqa: BLE001 - a test without database access has no cache table
+            pass
