@@ -14,12 +14,10 @@ from .models import SupportOffer
 
 
 def measure_labels(codes):
-    rows = dict(Measure.objects.filter(code__in=list(codes)).values_list("code", "short_label"))
-    units = dict(Measure.objects.filter(code__in=list(codes)).values_list("code", "unit"))
-    out = {}
-    for code in codes:
-        out[code] = (rows.get(code) or code, units.get(code) or "")
-    return out
+    """{code: (short label, unit)} in one query; a code no longer in the catalogue is its own label."""
+    rows = Measure.objects.filter(code__in=list(codes)).values_list("code", "short_label", "unit")
+    found = {code: (label or code, unit) for code, label, unit in rows}
+    return {code: found.get(code, (code, "")) for code in codes}
 
 
 def red_measures(run, school_ids, keep=None):
