@@ -58,8 +58,12 @@ class PerformanceKind(Kind):
 
     def recognise_profile(self, table, year):
         try:
-            recognised = profiles.recognise(table.header, table.file_name, kind=self.code, year=year)
-            return replace(recognised, units=measures.units())
+            recognised = replace(profiles.recognise(table.header, table.file_name, kind=self.code, year=year),
+                                 units=measures.units())
+            # A measure missing from the catalogue is refused here, before a row is read.
+            for m in recognised.profile.measures:
+                recognised.unit(m.code)
+            return recognised
         except ProfileError as exc:
             raise ImportProblem(str(exc), file=table.file_name, row=1, column=exc.column,
                                 expected=exc.expected) from None

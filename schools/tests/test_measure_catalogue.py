@@ -111,3 +111,25 @@ def test_an_admins_unit_edit_changes_how_an_import_checks_the_cells(client_for, 
     record = import_bytes(data, path.name)
     assert record.status == ImportRecord.Status.DONE, record.message
     assert Value.objects.get(school=school, measure__code="ks2_rwm_exp", year=2022).value == 101
+
+
+def test_a_file_whose_measure_is_not_in_the_catalogue_is_refused_before_a_row_is_read(settings, tmp_path):
+    from schools import demo_performance as dp
+    from schools.models import ImportRecord, LocalAuthority, School, Value
+    from schools.tests.perf_support import import_bytes
+
+    settings.PARTNERSHIP_LA_CODES = ["899"]
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    la = LocalAuthority.objects.create(code="899", name="Northbridge")
+    school = School.objects.create(urn=100001, la=la, name="School 100001", phase="primary", pupils=420,
+                                   governance="academy", establishment_number="1001")
+    demo = dp.DemoSchool(urn=school.urn, la_code="899", la_name="Northbridge", estab="1001", name=school.name,
+                         phase="primary", pupils=420, governance="academy")
+    path = tmp_path / "dfe_ptables_2022-23_899_ks2.csv"
+    dp.write_ks2([demo], 2022, path, dp._Gen(1))
+    Measure.objects.filter(code="ks2_rwm_high").delete()
+
+    record = import_bytes(path.read_bytes(), path.name)
+    assert record.status == ImportRecord.Status.REFUSED
+    assert "the measure ks2_rwm_high is not in the measure catalogue" in record.message
+    assert not Value.objects.exists()
