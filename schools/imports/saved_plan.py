@@ -15,6 +15,7 @@ from django.core.files.storage import default_storage
 from django.db.models import Count, Max
 from django.utils.crypto import salted_hmac
 
+from schools import measures
 from schools.models import Benchmark, ImportRecord, Measure, School, SchoolLink, Trust, TrustLink, TrustValue, Value
 
 from .plan import ImportContext
@@ -30,7 +31,9 @@ def state(la_codes):
     schools = School.objects.aggregate(n=Count("id"), at=Max("updated_at"))
     last_ids = [model.objects.aggregate(m=Max("id"))["m"]
                 for model in (Value, Benchmark, TrustValue, Trust, TrustLink, SchoolLink, Measure)]
-    return [sorted(la_codes), done["n"], str(done["at"]), schools["n"], str(schools["at"]), *last_ids]
+    # Cells are checked by each measure's unit, which an admin may edit between preview and confirm.
+    units = [[code, unit] for code, unit in sorted(measures.units().items())]
+    return [sorted(la_codes), done["n"], str(done["at"]), schools["n"], str(schools["at"]), *last_ids, units]
 
 
 def save(record, table, kind, ctx, plan):

@@ -118,3 +118,15 @@ def test_the_profile_is_carried_to_a_confirm_that_validates_again(settings, reco
     assert record.status == ImportRecord.Status.DONE, record.message
     assert record.report["new"] > 0
     assert recognitions == [KS2_2018]
+
+
+def test_a_unit_edited_since_the_preview_is_validated_again(settings, recognitions):
+    """The plan was checked with the units of its preview: after an admin's unit edit it is checked again."""
+    from schools.models import Measure
+
+    settings.PARTNERSHIP_LA_CODES = ["936"]
+    load_surrey_register()
+    record = previewed(perf_file(KS2_2018).read_bytes(), KS2_2018)
+    assert saved_plan.reusable(record, ["936"]) is not None
+    Measure.objects.filter(code="ks2_read_prog").update(unit="percent")
+    assert saved_plan.reusable(ImportRecord.objects.get(pk=record.pk), ["936"]) is None
