@@ -8,55 +8,73 @@ sequences in that order, holding values the database driver takes: None, bool, i
 str (JSON already dumped), date and datetime. NUL characters are dropped from text (PostgreSQL
 refuses them). Building model instances for bulk_create took several times as long as the database
 did for the imports' and rating runs' tens of thousands of rows: these send plain tuples.
+`constants={"source_id": 7, "updated_at": now}` gives columns whose value is the same on every row:
+they are encoded once, not once a row.
 
 PostgreSQL: COPY into a temporary staging table, then one INSERT ... SELECT ... ON CONFLICT (COPY
 is about twice as fast as multi-row VALUES statements). SQLite: multi-row INSERT ... VALUES ...
 ON CONFLICT statements batched under its variable limit. A conflicting row is updated only when
 one of its `update` columns differs, so unchanged rows are never touched; both return the number
 of rows inserted or changed.
+
+`likely_new=True` says the caller read that these keys are not in the table yet (an import's new
+figures): on PostgreSQL they are copied straight into the table, and only if another writer got
+there first (a unique-key conflict) does the write go through the staging table instead.
+
+References the database does not check: a foreign key declared with `db_constraint=False` (the
+figure table's, whose row-by-row checks cost PostgreSQL more than the write itself) is checked here,
+set-based: every id written must exist in the referenced table, or the write raises IntegrityError
+and the caller's transaction writes nothing. On PostgreSQL the referenced rows are locked (FOR KEY
+SHARE, as the database's own check does) so that none can be deleted before the commit.
 """
 
 import datetime
 import io
 from decimal import Decimal
 
-from django.db import connections, router, transaction
+from django.db import IntegrityError, connections, router, transaction
 
 SQLITE_VARIABLES = 30000  # under SQLite's 32,766 bound variables per statement
 MAX_BATCH_ROWS = 1000
 COPY_CHUNK_ROWS = 20000
+UNIQUE_VIOLATION = "23505"
 
 
-def upsert(model, fields, rows, *, unique, update=()):
+def upsert(model, fields, rows, *, unique, update=(), constants=None, likely_new=False):
     """Insert `rows`, or update a conflicting row's `update` columns where they differ. Rows written."""
-    return _write(model, fields, rows, unique=unique, update=update)
+    return _write(model, fields, rows, unique=unique, update=update, constants=constants, likely_new=likely_new)
 
 
-def insert(model, fields, rows):
+def insert(model, fields, rows, *, constants=None):
     """Insert `rows` (no conflict handling). Rows written."""
-    return _write(model, fields, rows, unique=None, update=())
+    return _write(model, fields, rows, unique=None, update=(), constants=constants, likely_new=False)
 
 
-def _write(model, fields, rows, *, unique, update):
+def _write(model, fields, rows, *, unique, update, constants, likely_new):
     connection = connections[router.db_for_write(model)]
-    table = _Table(model, connection, fields, unique, update)
+    table = _Table(model, connection, fields, unique, update, constants or {})
     with transaction.atomic(using=connection.alias, savepoint=False):
         if connection.vendor == "postgresql":
-            return _copy(connection, table, rows)
+            return _copy(connection, table, rows, likely_new)
         return _values(connection, table, rows)
 
 
 class _Table:
-    """Quoted names and the statement pieces for one write."""
+    """Quoted names, the statement pieces and the unchecked references for one write."""
 
-    def __init__(self, model, connection, fields, unique, update):
+    def __init__(self, model, connection, fields, unique, update, constants):
         meta = model._meta
         qn = connection.ops.quote_name
+        self.model = model
         self.fields = [meta.get_field(name) for name in fields]
+        self.constant_fields = [meta.get_field(name) for name in constants]
+        self.constants = tuple(constants.values())
         self.name = qn(meta.db_table)
-        self.columns = ", ".join(qn(f.column) for f in self.fields)
+        self.columns = ", ".join(qn(f.column) for f in (*self.fields, *self.constant_fields))
         self.conflict = self._conflict(meta, qn, unique, update, connection.vendor)
         self.stage = qn(f"pep_stage_{meta.db_table}")
+        self.unchecked = [(i, f) for i, f in enumerate(self.fields) if _unchecked(f)]
+        self.unchecked_constants = [(meta.get_field(n), v) for n, v in constants.items() if _unchecked(meta.get_field(n))]
 
     def _conflict(self, meta, qn, unique, update, vendor):
         if unique is None:
@@ -70,20 +88,72 @@ class _Table:
         where = " OR ".join(f"{self.name}.{c}{differs}EXCLUDED.{c}" for c in cols)
         return f" ON CONFLICT ({keys}) DO UPDATE SET {sets} WHERE {where}"
 
+    def referenced(self):
+        """{field: set()} to collect the ids each unchecked reference names, constants already in."""
+        ids = {f: set() for _, f in self.unchecked}
+        for f, value in self.unchecked_constants:
+            ids[f] = {value}
+        return ids
+
+    def collect(self, ids, chunk):
+        for i, f in self.unchecked:
+            ids[f].update([row[i] for row in chunk])
+
+
+def _unchecked(field):
+    return field.is_relation and field.many_to_one and not field.db_constraint
+
+
+def _check_references(connection, model, ids):
+    """Raise IntegrityError naming the first ids that are not in their referenced tables (locked on PostgreSQL)."""
+    qn = connection.ops.quote_name
+    for field, wanted in ids.items():
+        wanted.discard(None)
+        if not wanted:
+            continue
+        target = field.target_field
+        table, column = qn(target.model._meta.db_table), qn(target.column)
+        found = _existing(connection, table, column, wanted)
+        missing = sorted(wanted - found)
+        if missing:
+            raise IntegrityError(
+                f"{model._meta.label}.{field.name}: {len(missing):,} id(s) not in {target.model._meta.label} "
+                f"({', '.join(map(str, missing[:5]))}{', ...' if len(missing) > 5 else ''}); nothing written")
+
+
+def _existing(connection, table, column, wanted):
+    # Identifiers come from model metadata, quoted; the ids go as parameters.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT {column} FROM {table} WHERE {column} = ANY(%s) FOR KEY SHARE",  # noqa: S608
+                           [list(wanted)])
+            return {row[0] for row in cursor.fetchall()}
+        found = set()
+        for chunk in _chunks(wanted, SQLITE_VARIABLES):
+            cursor.execute(f"SELECT {column} FROM {table} WHERE {column} IN ({', '.join(['%s'] * len(chunk))})",  # noqa: S608
+                           chunk)
+            found.update(row[0] for row in cursor.fetchall())
+        return found
+
 
 # ------------------------------------------------------------------------------------------- SQLite
 def _values(connection, table, rows):
-    adapters = _adapters(connection, table.fields)
-    width = len(table.fields)
+    fields = [*table.fields, *table.constant_fields]
+    adapters = _adapters(connection, fields)
+    width = len(fields)
     batch = max(1, min(MAX_BATCH_ROWS, SQLITE_VARIABLES // width))
     one = "(" + ", ".join(["%s"] * width) + ")"
     # Identifiers come from model metadata, quoted; every value is a parameter.
     head = f"INSERT INTO {table.name} ({table.columns}) VALUES "  # noqa: S608
-    written = 0
+    written, ids = 0, table.referenced()
     with connection.cursor() as cursor:
         for chunk in _chunks(rows, batch):
+            table.collect(ids, chunk)
+            if table.constants:
+                chunk = [(*row, *table.constants) for row in chunk]
             cursor.execute(head + ", ".join([one] * len(chunk)) + table.conflict, _params(chunk, adapters))
             written += cursor.rowcount
+    _check_references(connection, table.model, ids)  # inside the write's transaction: a failure writes nothing
     return written
 
 
@@ -138,21 +208,41 @@ def _chunks(rows, size):
 
 
 # --------------------------------------------------------------------------------------- PostgreSQL
-def _copy(connection, table, rows):
-    target = table.stage if table.conflict else table.name
+def _copy(connection, table, rows, likely_new):
+    ids = table.referenced()
+    chunks = []  # (CSV text, rows): encoded once, sent again to the staging table after a conflict
+    suffix = "".join("," + copy_cell(v) for v in table.constants) + "\n"
+    for chunk in _chunks(rows, COPY_CHUNK_ROWS):
+        table.collect(ids, chunk)
+        chunks.append((copy_text(chunk, suffix).getvalue(), len(chunk)))
+    _check_references(connection, table.model, ids)  # locks what the rows name before they are written
+    if not table.conflict:
+        return _copy_into(connection, table.name, table, chunks)
+    if likely_new:
+        try:
+            with transaction.atomic(using=connection.alias):  # a savepoint: a conflict undoes only this
+                return _copy_into(connection, table.name, table, chunks)
+        except IntegrityError as exc:
+            if exc.__cause__.pgcode != UNIQUE_VIOLATION:
+                raise
+    return _staged(connection, table, chunks)
+
+
+def _copy_into(connection, target, table, chunks):
     copy_sql = f"COPY {target} ({table.columns}) FROM STDIN WITH (FORMAT csv)"
+    with connection.cursor() as cursor, connection.wrap_database_errors:  # Django's exceptions, as execute() gives
+        for text, _ in chunks:
+            cursor.cursor.copy_expert(copy_sql, io.StringIO(text))
+    return sum(n for _, n in chunks)
+
+
+def _staged(connection, table, chunks):
     with connection.cursor() as cursor:
-        if table.conflict:
-            # Identifiers come from model metadata, quoted; the data goes by COPY.
-            cursor.execute(f"DROP TABLE IF EXISTS {table.stage}")
-            cursor.execute(f"CREATE TEMPORARY TABLE {table.stage} ON COMMIT DROP AS "  # noqa: S608
-                           f"SELECT {table.columns} FROM {table.name} WITH NO DATA")
-        copied = 0
-        for chunk in _chunks(rows, COPY_CHUNK_ROWS):
-            cursor.cursor.copy_expert(copy_sql, copy_text(chunk))
-            copied += len(chunk)
-        if not table.conflict:
-            return copied
+        # Identifiers come from model metadata, quoted; the data goes by COPY.
+        cursor.execute(f"DROP TABLE IF EXISTS {table.stage}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {table.stage} ON COMMIT DROP AS "  # noqa: S608
+                       f"SELECT {table.columns} FROM {table.name} WITH NO DATA")
+        _copy_into(connection, table.stage, table, chunks)
         cursor.execute(f"INSERT INTO {table.name} ({table.columns}) SELECT {table.columns} "  # noqa: S608
                        f"FROM {table.stage}{table.conflict}")
         written = cursor.rowcount
@@ -160,9 +250,10 @@ def _copy(connection, table, rows):
     return written
 
 
-def copy_text(rows):
-    """COPY's CSV format as a file: an unquoted empty field is NULL, a quoted one an empty string."""
-    text = "".join([",".join(map(copy_cell, row)) + "\n" for row in rows])
+def copy_text(rows, suffix="\n"):
+    """COPY's CSV format as a file: an unquoted empty field is NULL, a quoted one an empty string.
+    `suffix` ends every line (the constant columns' cells, already encoded, and the newline)."""
+    text = "".join([",".join(map(copy_cell, row)) + suffix for row in rows])
     return io.StringIO(text.replace("\x00", "") if "\x00" in text else text)  # NULs only ever in text
 
 

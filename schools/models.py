@@ -91,12 +91,12 @@ class School(models.Model):
     urn = models.PositiveIntegerField(unique=True, verbose_name="URN")
     la = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="schools", verbose_name="LA")
     establishment_number = models.CharField(max_length=8, blank=True)
-    name = models.CharField(max_length=200, db_index=True)
+    name = models.CharField(max_length=200)
     type_name = models.CharField("type of establishment", max_length=120, blank=True)
     type_group = models.CharField("establishment type group", max_length=80, blank=True)
-    governance = models.CharField(max_length=20, choices=Governance.choices, default=Governance.OTHER, db_index=True)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True)
-    phase = models.CharField(max_length=20, choices=Phase.choices, default=Phase.NOT_APPLICABLE, db_index=True)
+    governance = models.CharField(max_length=20, choices=Governance.choices, default=Governance.OTHER)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    phase = models.CharField(max_length=20, choices=Phase.choices, default=Phase.NOT_APPLICABLE)
     phase_name = models.CharField("phase of education (GIAS)", max_length=60, blank=True)
     low_age = models.PositiveSmallIntegerField(null=True, blank=True)
     high_age = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -126,6 +126,10 @@ class School(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # Declared here rather than as db_index=True, which on PostgreSQL adds a second, pattern-matching
+        # index to every text column: nothing filters these by LIKE, and a register import of 50,000
+        # schools kept four such indexes up to date for nothing.
+        indexes = [models.Index(fields=[f], name=f"school_{f}_idx") for f in ("name", "governance", "status", "phase")]
 
     def __str__(self):
         return f"{self.name} ({self.urn})"
@@ -333,13 +337,21 @@ class Value(models.Model):
 
     # No single-column indexes: unique (school, measure, year) and (measure, year) lead with each,
     # and every extra index is maintained on each of the ~130,000 rows a national file writes.
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="values", db_index=False)
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="values", db_index=False)
+    # No database foreign-key constraints either: PostgreSQL checks them row by row, three lookups for
+    # each of those rows, which took longer than writing them. The one writer of figures
+    # (pep_portal.bulk) checks the references set-based in the same transaction instead, and the ORM
+    # still cascades deletes (Django's on_delete never relied on the database).
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="values", db_index=False,
+                               db_constraint=False)
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="values", db_index=False,
+                                db_constraint=False)
     year = models.PositiveSmallIntegerField(help_text="Academic year by its start: 2018 = 2018/19")
     value = models.FloatField(null=True, blank=True)
     marker = models.CharField(max_length=8, choices=Marker.choices, blank=True)
     cohort = models.PositiveIntegerField(null=True, blank=True)
-    source = models.ForeignKey(ImportRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Provenance, read from the figure's side only: no index to keep up on every row written.
+    source = models.ForeignKey(ImportRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                               db_index=False, db_constraint=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

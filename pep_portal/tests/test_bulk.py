@@ -5,7 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from pep_portal import bulk
 from schools.imports.gias import DEFAULTS
@@ -122,3 +122,49 @@ def test_it_writes_figures_through_copy_as_through_values(two_schools):
 def test_it_encodes_every_value_kind_for_copy():
     cells = [None, "", 'a "b"', True, False, 3, 2.5, Decimal("1.50"), datetime.date(2024, 1, 2), "x\x00y"]
     assert bulk.copy_text([cells]).read() == ',"","a ""b""",t,f,3,2.5,1.50,2024-01-02,"xy"\n'
+
+
+def test_constants_are_written_on_every_row(two_schools):
+    _, a, b, measure = two_schools
+    rows = [(a.id, measure.id, 2023, 61.0, "", 30), (b.id, measure.id, 2023, None, "SUPP", None)]
+    stamp = {"source_id": None, "updated_at": NOW}
+    assert bulk.upsert(Value, KEY + UPDATE, rows, unique=KEY, update=(*UPDATE, "updated_at"), constants=stamp) == 2
+    assert {v.school_id: v.updated_at for v in Value.objects.all()} == {a.id: NOW, b.id: NOW}
+
+
+@pytest.mark.parametrize("likely_new", [False, True])
+def test_a_figure_naming_a_missing_school_writes_nothing(two_schools, likely_new):
+    # The figure table has no database foreign keys (PostgreSQL checked them row by row): the writer checks.
+    _, a, _, measure = two_schools
+    rows = [(a.id, measure.id, 2023, 61.0, "", 30, None, NOW), (999999, measure.id, 2023, 1.0, "", 1, None, NOW)]
+    with pytest.raises(IntegrityError, match=r"schools.Value.school: 1 id\(s\) not in schools.School \(999999\)"), \
+            transaction.atomic():  # the caller's one transaction (an import's), undone by the refusal
+        bulk.upsert(Value, COLUMNS, rows, unique=KEY, update=UPDATE, likely_new=likely_new)
+    assert not Value.objects.exists()
+
+
+def test_a_missing_measure_or_import_is_refused_too(two_schools):
+    _, a, _, measure = two_schools
+    with pytest.raises(IntegrityError, match="schools.Value.measure"), transaction.atomic():
+        bulk.insert(Value, COLUMNS, [(a.id, 424242, 2023, 61.0, "", 30, None, NOW)])
+    with pytest.raises(IntegrityError, match="schools.Value.source"), transaction.atomic():
+        bulk.upsert(Value, KEY + UPDATE, [(a.id, measure.id, 2023, 61.0, "", 30)], unique=KEY, update=UPDATE,
+                    constants={"source_id": 31337, "updated_at": NOW})
+    assert not Value.objects.exists()
+
+
+def test_likely_new_rows_that_are_there_after_all_are_upserted(two_schools):
+    # Another writer got there between the read and the write: the conflict is settled, not raised.
+    _, a, b, measure = two_schools
+    bulk.upsert(Value, COLUMNS, [(a.id, measure.id, 2023, 61.0, "", 30, None, NOW)], unique=KEY, update=UPDATE)
+    rows = [(a.id, measure.id, 2023, 64.5, "", 31, None, NOW), (b.id, measure.id, 2023, 50.0, "", 20, None, NOW)]
+    with transaction.atomic():
+        assert bulk.upsert(Value, COLUMNS, rows, unique=KEY, update=UPDATE, likely_new=True) == 2
+    assert figures(measure) == {a.id: (64.5, "", 31), b.id: (50.0, "", 20)}
+
+
+def test_deleting_a_school_still_deletes_its_figures(two_schools):
+    _, a, b, measure = two_schools
+    bulk.insert(Value, COLUMNS, [(s.id, measure.id, 2023, 61.0, "", 30, None, NOW) for s in (a, b)])
+    a.delete()
+    assert figures(measure) == {b.id: (61.0, "", 30)}

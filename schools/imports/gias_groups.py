@@ -264,7 +264,7 @@ class LinksKind(Kind):
         plan = Plan()
         urn_i, link_i, type_i = t.col("URN"), t.col("LinkURN"), t.col("LinkType")
         date_i = t.col("LinkEstablishedDate")
-        register = set(School.objects.values_list("urn", flat=True))
+        register = set(School.objects.order_by().values_list("urn", flat=True))
         incoming = {}
         for row_no, row in ctx.iter_rows():
             try:

@@ -27,6 +27,8 @@ from .profiles import ProfileError
 from .reading import ImportProblem
 
 VALUE_FIELDS = ("value", "marker", "cohort")
+VALUE_KEY = ("school_id", "measure_id", "year")
+VALUE_COLUMNS = (*VALUE_KEY, *VALUE_FIELDS)
 
 
 def _same_figure(old, new):
@@ -106,7 +108,7 @@ class PerformanceKind(Kind):
         if len(urns) < 5000:
             register = {u: i for u, i in School.objects.filter(urn__in=urns).values_list("urn", "id")} if urns else {}
         else:
-            register = dict(School.objects.values_list("urn", "id"))
+            register = dict(School.objects.order_by().values_list("urn", "id"))
         unknown = [u for u in urns if u not in register]
         for urn in unknown:
             f = parsed.schools[urn]
@@ -120,7 +122,8 @@ class PerformanceKind(Kind):
         if urns and not matched:
             ctx.warn(None, "URN", "no schools of the partnership in this file", code="no_partnership_schools")
 
-        value_rows, value_changes = [], []
+        # New figures apart from changed ones: the new go straight into the table (bulk's likely_new).
+        value_rows, changed_rows, value_changes = [], [], []
         counts = {"new": 0, "changed": 0, "unchanged": 0, "final_kept": 0}
         # Provisional figures never replace final ones of the same year (a late provisional upload).
         keep_final = profile.name.startswith(("ks2_provisional", "ks4_provisional"))
@@ -149,7 +152,8 @@ class PerformanceKind(Kind):
                 ofsted_rows[urn] = ("unchanged", {})  # no report card: nothing for the value table
                 continue
             status, changes = self._compare_figures(
-                f, year, measure_ids, existing, (school_id,), value_rows, value_changes, counts, final_sources)
+                f, year, measure_ids, existing, (school_id,), (value_rows, changed_rows), value_changes, counts,
+                final_sources)
             if profile.kind == "ofsted":
                 ofsted_rows[urn] = (status, changes)
             else:
@@ -166,7 +170,8 @@ class PerformanceKind(Kind):
                 final_sources |= _final_sources(bench_existing.values())
         for b in parsed.benchmarks:
             status, changes = self._compare_figures(
-                b, parsed.year, measure_ids, bench_existing, b.key, bench_rows, bench_changes, counts, final_sources)
+                b, parsed.year, measure_ids, bench_existing, b.key, (bench_rows, bench_rows), bench_changes, counts,
+                final_sources)
             label = {"england": "England (state-funded)", "england_all": "England (all schools)"}.get(
                 b.area, f"LA {b.la_code}") + (f" {b.phase}" if b.phase else "")
             plan.add(label, status, changes=changes, row=b.row, label=label)
@@ -198,7 +203,7 @@ class PerformanceKind(Kind):
             plan.add(urn, status, changes=changes, row=f.row, label=f.name or str(urn))
 
         plan.payload = {
-            "values": value_rows, "value_changes": value_changes,
+            "values": value_rows, "changed_values": changed_rows, "value_changes": value_changes,
             "benchmarks": bench_rows, "benchmark_changes": bench_changes,
             "ofsted": ofsted_updates, "year": parsed.year, "report_cards": card_changes,
         }
@@ -229,6 +234,8 @@ class PerformanceKind(Kind):
 
     @staticmethod
     def _compare_figures(figures, year, measure_ids, existing, key, out_rows, out_changes, counts, final_sources):
+        """out_rows: (new rows, changed rows), the lists to add this row's new and changed figures to."""
+        new_rows, changed_rows = out_rows
         statuses, changes = set(), {}
         for code, (value, marker) in figures.values.items():
             mid = measure_ids[code]
@@ -240,13 +247,13 @@ class PerformanceKind(Kind):
             elif old is None:
                 statuses.add("new")
                 counts["new"] += 1
-                out_rows.append((*key, mid, year, *new))
+                new_rows.append((*key, mid, year, *new))
             elif _same_figure(old[:3], new):
                 counts["unchanged"] += 1
             else:
                 statuses.add("changed")
                 counts["changed"] += 1
-                out_rows.append((*key, mid, year, *new))
+                changed_rows.append((*key, mid, year, *new))
                 out_changes.append((*key, mid, year, old[0], old[1] or "", value, marker, old[3]))
                 changes[code] = (_shown(old[0], old[1]), _shown(value, marker))
         if "changed" in statuses:
@@ -264,9 +271,10 @@ class PerformanceKind(Kind):
         payload = plan.payload
         record_id = ctx.record.pk if ctx.record is not None else None
         now = timezone.now()
-        bulk.upsert(Value, ("school_id", "measure_id", "year", "value", "marker", "cohort", "source_id", "updated_at"),
-                    ((*r, record_id, now) for r in payload["values"]), unique=("school_id", "measure_id", "year"),
-                    update=("value", "marker", "cohort", "source_id", "updated_at"))
+        stamp = {"source_id": record_id, "updated_at": now}
+        for rows, likely_new in ((payload["values"], True), (payload["changed_values"], False)):
+            bulk.upsert(Value, VALUE_COLUMNS, rows, unique=VALUE_KEY, update=(*VALUE_FIELDS, *stamp),
+                        constants=stamp, likely_new=likely_new)
         bulk.upsert(Benchmark, ("area", "la_code", "phase", "measure_id", "year", "value", "marker", "cohort",
                                 "source_id"),
                     ((*r, record_id) for r in payload["benchmarks"]),

@@ -22,6 +22,9 @@ from .plan import ImportContext
 from .reading import Table
 
 SALT = "schools.imports.saved_plan"
+# The layout of what validate() plans; raised when it changes, so that a plan saved by the earlier
+# layout (a preview made before an upgrade) is validated again rather than misread.
+PLAN_LAYOUT = 2
 
 
 def state(la_codes):
@@ -33,7 +36,7 @@ def state(la_codes):
                 for model in (Value, Benchmark, TrustValue, Trust, TrustLink, SchoolLink, Measure)]
     # Cells are checked by each measure's unit, which an admin may edit between preview and confirm.
     units = [[code, unit] for code, unit in sorted(measures.units().items())]
-    return [sorted(la_codes), done["n"], str(done["at"]), schools["n"], str(schools["at"]), *last_ids, units]
+    return [PLAN_LAYOUT, sorted(la_codes), done["n"], str(done["at"]), schools["n"], str(schools["at"]), *last_ids, units]
 
 
 def save(record, table, kind, ctx, plan):
