@@ -24,8 +24,10 @@ there first (a unique-key conflict) does the write go through the staging table 
 References the database does not check: a foreign key declared with `db_constraint=False` (the
 figure table's, whose row-by-row checks cost PostgreSQL more than the write itself) is checked here,
 set-based: every id written must exist in the referenced table, or the write raises IntegrityError
-and the caller's transaction writes nothing. On PostgreSQL the referenced rows are locked (FOR KEY
-SHARE, as the database's own check does) so that none can be deleted before the commit.
+and the caller's transaction writes nothing. What this does not cover is a referenced row deleted by
+another transaction while the write is under way: Django's cascade deletes the dependent rows it can
+see first, so rows written in that moment stay behind (a row lock here would only delay that delete,
+not stop it). Schools, measures and imports are only ever deleted by hand, in Django's admin.
 """
 
 import datetime
@@ -105,7 +107,7 @@ def _unchecked(field):
 
 
 def _check_references(connection, model, ids):
-    """Raise IntegrityError naming the first ids that are not in their referenced tables (locked on PostgreSQL)."""
+    """Raise IntegrityError naming the first ids that are not in their referenced tables."""
     qn = connection.ops.quote_name
     for field, wanted in ids.items():
         wanted.discard(None)
@@ -125,8 +127,7 @@ def _existing(connection, table, column, wanted):
     # Identifiers come from model metadata, quoted; the ids go as parameters.
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT {column} FROM {table} WHERE {column} = ANY(%s) FOR KEY SHARE",  # noqa: S608
-                           [list(wanted)])
+            cursor.execute(f"SELECT {column} FROM {table} WHERE {column} = ANY(%s)", [list(wanted)])  # noqa: S608
             return {row[0] for row in cursor.fetchall()}
         found = set()
         for chunk in _chunks(wanted, SQLITE_VARIABLES):
@@ -215,7 +216,7 @@ def _copy(connection, table, rows, likely_new):
     for chunk in _chunks(rows, COPY_CHUNK_ROWS):
         table.collect(ids, chunk)
         chunks.append((copy_text(chunk, suffix).getvalue(), len(chunk)))
-    _check_references(connection, table.model, ids)  # locks what the rows name before they are written
+    _check_references(connection, table.model, ids)  # before the write: a refusal costs no COPY
     if not table.conflict:
         return _copy_into(connection, table.name, table, chunks)
     if likely_new:
