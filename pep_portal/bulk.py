@@ -215,7 +215,7 @@ def _copy(connection, table, rows, likely_new):
     suffix = "".join("," + copy_cell(v) for v in table.constants) + "\n"
     for chunk in _chunks(rows, COPY_CHUNK_ROWS):
         table.collect(ids, chunk)
-        chunks.append((copy_text(chunk, suffix).getvalue(), len(chunk)))
+        chunks.append((copy_text(chunk, suffix), len(chunk)))
     _check_references(connection, table.model, ids)  # before the write: a refusal costs no COPY
     if not table.conflict:
         return _copy_into(connection, table.name, table, chunks)
@@ -252,10 +252,10 @@ def _staged(connection, table, chunks):
 
 
 def copy_text(rows, suffix="\n"):
-    """COPY's CSV format as a file: an unquoted empty field is NULL, a quoted one an empty string.
+    """COPY's CSV format: an unquoted empty field is NULL, a quoted one an empty string.
     `suffix` ends every line (the constant columns' cells, already encoded, and the newline)."""
     text = "".join([",".join(map(copy_cell, row)) + suffix for row in rows])
-    return io.StringIO(text.replace("\x00", "") if "\x00" in text else text)  # NULs only ever in text
+    return text.replace("\x00", "") if "\x00" in text else text  # NULs only ever in text
 
 
 def copy_cell(value):

@@ -121,7 +121,7 @@ def test_it_writes_figures_through_copy_as_through_values(two_schools):
 
 def test_it_encodes_every_value_kind_for_copy():
     cells = [None, "", 'a "b"', True, False, 3, 2.5, Decimal("1.50"), datetime.date(2024, 1, 2), "x\x00y"]
-    assert bulk.copy_text([cells]).read() == ',"","a ""b""",t,f,3,2.5,1.50,2024-01-02,"xy"\n'
+    assert bulk.copy_text([cells]) == ',"","a ""b""",t,f,3,2.5,1.50,2024-01-02,"xy"\n'
 
 
 def test_constants_are_written_on_every_row(two_schools):

@@ -85,12 +85,10 @@ def test_the_engine_tests_rate_with_the_seeded_catalogue():
         seeded.info("ks2_made_up")
 
 
-def test_an_admins_unit_edit_changes_how_an_import_checks_the_cells(client_for, settings, tmp_path):
-    """A percentage over 100 is refused; once an admin says the measure is a score, the same file imports."""
+def ks2_file_for_one_school(settings, tmp_path):
+    """A partnership of one LA with one primary school, and a KS2 file for it: (school, path)."""
     from schools import demo_performance as dp
-    from schools.models import ImportRecord, LocalAuthority, School, Value
-    from schools.tests.perf_support import import_bytes
-    from schools.tests.test_performance_malformed import set_cell
+    from schools.models import LocalAuthority, School
 
     settings.PARTNERSHIP_LA_CODES = ["899"]
     settings.MEDIA_ROOT = str(tmp_path / "media")
@@ -101,6 +99,16 @@ def test_an_admins_unit_edit_changes_how_an_import_checks_the_cells(client_for, 
                          phase="primary", pupils=420, governance="academy")
     path = tmp_path / "dfe_ptables_2022-23_899_ks2.csv"
     dp.write_ks2([demo], 2022, path, dp._Gen(1))
+    return school, path
+
+
+def test_an_admins_unit_edit_changes_how_an_import_checks_the_cells(client_for, settings, tmp_path):
+    """A percentage over 100 is refused; once an admin says the measure is a score, the same file imports."""
+    from schools.models import ImportRecord, Value
+    from schools.tests.perf_support import import_bytes
+    from schools.tests.test_performance_malformed import set_cell
+
+    school, path = ks2_file_for_one_school(settings, tmp_path)
     data, row = set_cell(path.read_bytes(), school.urn, "PTRWM_EXP", "101")
 
     refused = import_bytes(data, path.name)
@@ -114,19 +122,10 @@ def test_an_admins_unit_edit_changes_how_an_import_checks_the_cells(client_for, 
 
 
 def test_a_file_whose_measure_is_not_in_the_catalogue_is_refused_before_a_row_is_read(settings, tmp_path):
-    from schools import demo_performance as dp
-    from schools.models import ImportRecord, LocalAuthority, School, Value
+    from schools.models import ImportRecord, Value
     from schools.tests.perf_support import import_bytes
 
-    settings.PARTNERSHIP_LA_CODES = ["899"]
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    la = LocalAuthority.objects.create(code="899", name="Northbridge")
-    school = School.objects.create(urn=100001, la=la, name="School 100001", phase="primary", pupils=420,
-                                   governance="academy", establishment_number="1001")
-    demo = dp.DemoSchool(urn=school.urn, la_code="899", la_name="Northbridge", estab="1001", name=school.name,
-                         phase="primary", pupils=420, governance="academy")
-    path = tmp_path / "dfe_ptables_2022-23_899_ks2.csv"
-    dp.write_ks2([demo], 2022, path, dp._Gen(1))
+    _, path = ks2_file_for_one_school(settings, tmp_path)
     Measure.objects.filter(code="ks2_rwm_high").delete()
 
     record = import_bytes(path.read_bytes(), path.name)
